@@ -1,0 +1,28 @@
+import { getSources } from "@/lib/queries/sources";
+import { withErrors } from "@/lib/http/json-error";
+import { requireAdmin } from "@/lib/http/admin-auth";
+import { exportOpml, importOpml } from "@/lib/commands/opml";
+import { ValidationError } from "@/lib/domain/errors";
+import { getEnv } from "@/lib/env";
+import { getRuntime } from "@/lib/runtime";
+
+export const dynamic = "force-dynamic";
+
+export const GET = withErrors(async () => {
+  return new Response(exportOpml(await getSources()), {
+    headers: { "content-type": "text/x-opml; charset=utf-8", "content-disposition": 'inline; filename="newswire-sources.opml"' },
+  });
+});
+
+export const POST = withErrors(async (request: Request) => {
+  requireAdmin(request);
+  const body = await request.text();
+  if (body.length > 2 * 1024 * 1024) throw new ValidationError("OPML body is larger than 2 MiB", "body_too_large");
+  const env = getEnv();
+  const report = await importOpml(body, { allowPrivate: env.feedAllowPrivate, pollIntervalSeconds: env.pollIntervalSeconds });
+  if (report.imported > 0) {
+    getRuntime()?.scheduler.wake();
+    getRuntime()?.onSourcesChanged?.();
+  }
+  return Response.json(report);
+});

@@ -1,0 +1,23 @@
+import { getSources } from "@/lib/queries/sources";
+import { withErrors, readJson } from "@/lib/http/json-error";
+import { requireAdmin } from "@/lib/http/admin-auth";
+import { addSource, parseNewSource } from "@/lib/commands/add-source";
+import { getEnv } from "@/lib/env";
+import { getRuntime } from "@/lib/runtime";
+
+export const dynamic = "force-dynamic";
+
+export const GET = withErrors(async () => {
+  return Response.json({ sources: await getSources() }, { headers: { "cache-control": "no-store" } });
+});
+
+export const POST = withErrors(async (request: Request) => {
+  requireAdmin(request);
+  const input = parseNewSource(await readJson(request));
+  const env = getEnv();
+  const source = await addSource(input, { allowPrivate: env.feedAllowPrivate, pollIntervalSeconds: env.pollIntervalSeconds });
+  // Its first articles arrive through the scheduler like any others, so readers see them live.
+  await getRuntime()?.scheduler.refreshNow(source.id);
+  getRuntime()?.onSourcesChanged?.();
+  return Response.json({ source }, { status: 201 });
+});

@@ -1,0 +1,54 @@
+// Lint: TypeScript's recommended rules plus the one-way dependency rule of ARCHITECTURE.md, enforced here
+// rather than remembered. Each block forbids what its layer must not import.
+import tseslint from "typescript-eslint";
+
+const layer = (name) => [`**/${name}`, `**/${name}/*`, `@/lib/${name}`, `@/lib/${name}/*`];
+const restrict = (groups, message) => ({ "no-restricted-imports": ["error", { patterns: [{ group: groups, message }] }] });
+
+export default tseslint.config(
+  { ignores: ["node_modules/**", ".next/**", "lib/db/generated/**", "next-env.d.ts", "bench/results/**", "test-results/**", "playwright-report/**"] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+    },
+  },
+  {
+    files: ["lib/**/*.ts"],
+    ignores: ["lib/**/*.test.ts"],
+    rules: { "no-console": "error" },
+  },
+  {
+    files: ["lib/domain/**/*.ts"],
+    rules: restrict([...layer("db"), ...layer("ingest"), ...layer("realtime"), ...layer("queries"), ...layer("commands"), ...layer("http"), "@prisma/*", "next", "next/*", "react"], "lib/domain is pure: it imports nothing else in lib."),
+  },
+  {
+    files: ["lib/db/**/*.ts"],
+    rules: restrict([...layer("ingest"), ...layer("realtime"), ...layer("queries"), ...layer("commands"), ...layer("http")], "lib/db depends only on lib/domain."),
+  },
+  {
+    files: ["lib/ingest/**/*.ts"],
+    rules: restrict([...layer("realtime"), ...layer("queries"), ...layer("commands"), ...layer("http"), "@prisma/*", "**/generated/*"], "lib/ingest never imports realtime: server.ts wires new articles to the publisher."),
+  },
+  {
+    files: ["lib/queries/**/*.ts"],
+    rules: restrict([...layer("ingest"), ...layer("realtime"), ...layer("commands"), ...layer("http"), "@prisma/*", "**/generated/*"], "lib/queries reads through lib/db only."),
+  },
+  {
+    files: ["lib/realtime/**/*.ts"],
+    rules: restrict([...layer("db"), ...layer("ingest"), ...layer("commands"), "@prisma/*", "**/generated/*"], "lib/realtime gets articles from the bus and replays through lib/queries, never from lib/db."),
+  },
+  {
+    files: ["app/**/*.{ts,tsx}"],
+    ignores: ["app/api/**"],
+    rules: restrict([...layer("db"), ...layer("ingest"), "@/lib/realtime/socket", "@/lib/realtime/sse", "@/lib/realtime/bus", ...layer("commands"), "@prisma/*", "**/generated/*"], "Pages read through lib/queries and lib/domain."),
+  },
+  {
+    files: ["app/api/**/*.ts"],
+    rules: restrict([...layer("db"), ...layer("ingest"), ...layer("realtime"), "@prisma/*", "**/generated/*"], "Route handlers read through lib/queries and write through lib/commands; the scheduler is reached via lib/runtime."),
+  },
+  {
+    files: ["components/**/*.{ts,tsx}"],
+    rules: restrict([...layer("db"), ...layer("ingest"), "@/lib/realtime/socket", "@/lib/realtime/sse", "@/lib/realtime/bus", ...layer("commands"), ...layer("http"), "@/lib/runtime", "@/lib/env", "@prisma/*", "**/generated/*"], "Components use lib/domain, lib/queries (server components) and lib/realtime/events only."),
+  },
+);

@@ -1,0 +1,20 @@
+// Applies committed migrations with Prisma's own CLI (the JavaScript engine, see prisma.config.ts).
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+
+export async function applyMigrations(databaseUrl: string, cwd = process.cwd()): Promise<void> {
+  const prisma = path.join(cwd, "node_modules", ".bin", "prisma");
+  try {
+    await run(prisma, ["migrate", "deploy"], {
+      cwd,
+      env: { ...process.env, DATABASE_URL: databaseUrl, PRISMA_HIDE_UPDATE_MESSAGE: "1" },
+      timeout: 120_000,
+    });
+  } catch (error) {
+    const detail = error as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`Database migration failed: ${(detail.stderr || detail.stdout || detail.message).trim()}`);
+  }
+}

@@ -1,0 +1,209 @@
+// Articles repository: the only place that reads or writes the Article table.
+import type { Prisma } from "./generated/sqlite/client";
+import { getDb, type Db } from "./client";
+import { articlePath, type Article, type ArticleDetail } from "../domain/article";
+import type { ArticleCandidate } from "../domain/feed";
+import { encodeCursor } from "../domain/cursor";
+import { articleSlug } from "../domain/slug";
+
+export const articleListSelect = {
+  id: true,
+  slug: true,
+  title: true,
+  url: true,
+  summary: true,
+  imageUrl: true,
+  publishedAt: true,
+  source: { select: { id: true, slug: true, name: true, siteUrl: true, category: true } },
+} satisfies Prisma.ArticleSelect;
+
+type ArticleListRow = Prisma.ArticleGetPayload<{ select: typeof articleListSelect }>;
+
+export function toArticle(row: ArticleListRow): Article {
+  return {
+    id: row.id,
+    cursor: encodeCursor(row.id),
+    slug: row.slug,
+    path: articlePath(row.slug),
+    title: row.title,
+    url: row.url,
+    summary: row.summary,
+    imageUrl: row.imageUrl,
+    publishedAt: row.publishedAt.toISOString(),
+    source: { id: row.source.id, slug: row.source.slug, name: row.source.name, siteUrl: row.source.siteUrl },
+    category: row.source.category,
+  };
+}
+
+export type ArticleFilter = {
+  sourceSlug?: string;
+  category?: string;
+  /** Plain words to look for in titles and summaries. */
+  search?: string;
+};
+
+function whereFor(filter: ArticleFilter): Prisma.ArticleWhereInput {
+  const where: Prisma.ArticleWhereInput = {};
+  const sourceWhere: Prisma.SourceWhereInput = {};
+  if (filter.sourceSlug) sourceWhere.slug = filter.sourceSlug;
+  if (filter.category) sourceWhere.category = filter.category;
+  if (Object.keys(sourceWhere).length > 0) where.source = sourceWhere;
+  if (filter.search) {
+    const words = filter.search.split(/\s+/).filter(Boolean).slice(0, 8);
+    where.AND = words.map((word) => ({ OR: [{ title: { contains: word } }, { summary: { contains: word } }] }));
+  }
+  return where;
+}
+
+/** Newest first (by ingestion sequence); `beforeSequence` pages back in time. */
+export async function listArticles(
+  options: ArticleFilter & { limit: number; beforeSequence?: number },
+  db: Db = getDb(),
+): Promise<{ articles: Article[]; nextCursor: string | null }> {
+  const where = whereFor(options);
+  if (options.beforeSequence !== undefined) where.id = { lt: options.beforeSequence };
+  const rows = await db.article.findMany({
+    where,
+    select: articleListSelect,
+    orderBy: { id: "desc" },
+    take: options.limit + 1,
+  });
+  const page = rows.slice(0, options.limit).map(toArticle);
+  const hasMore = rows.length > options.limit;
+  return { articles: page, nextCursor: hasMore && page.length > 0 ? page[page.length - 1].cursor : null };
+}
+
+/** Everything ingested after `afterSequence`, oldest first: what a reconnecting client missed. */
+export async function listArticlesAfter(
+  afterSequence: number,
+  options: ArticleFilter & { limit: number },
+  db: Db = getDb(),
+): Promise<Article[]> {
+  const where = whereFor(options);
+  where.id = { gt: afterSequence };
+  const rows = await db.article.findMany({ where, select: articleListSelect, orderBy: { id: "asc" }, take: options.limit });
+  return rows.map(toArticle);
+}
+
+export async function findLatestSequence(db: Db = getDb()): Promise<number> {
+  const row = await db.article.findFirst({ select: { id: true }, orderBy: { id: "desc" } });
+  return row?.id ?? 0;
+}
+
+export async function findArticleBySlug(slug: string, db: Db = getDb()): Promise<ArticleDetail | null> {
+  const row = await db.article.findUnique({
+    where: { slug },
+    select: { ...articleListSelect, contentHtml: true, author: true, updatedAt: true, ingestedAt: true, clusterId: true },
+  });
+  if (!row) return null;
+  return {
+    ...toArticle(row),
+    contentHtml: row.contentHtml,
+    author: row.author,
+    updatedAt: row.updatedAt.toISOString(),
+    ingestedAt: row.ingestedAt.toISOString(),
+    clusterId: row.clusterId,
+  };
+}
+
+export type InsertResult = {
+  /** The articles that did not exist before, oldest first, as the live layer should publish them. */
+  inserted: Article[];
+  /** Existing articles whose content changed and were updated in place (they keep their cursor). */
+  updated: number;
+  /** Candidates that were already stored unchanged, or that another source already carries. */
+  unchanged: number;
+};
+
+/** Paths like `example.com` or `example.com/` say nothing about the story: never dedupe across sources by them. */
+function isStoryUrl(normalizedUrl: string | null): normalizedUrl is string {
+  return normalizedUrl !== null && /\/[^/]+/.test(normalizedUrl.replace(/^[^/]*/, ""));
+}
+
+/**
+ * Stores what is new in one source's batch. Within the source, identity is the dedupe key; across
+ * sources, a story whose normalized URL another source already carries is not stored twice.
+ * New rows are inserted oldest first so that the ingestion sequence follows publication order.
+ */
+export async function insertNewArticles(
+  sourceId: number,
+  candidates: ArticleCandidate[],
+  ingestedAt: Date = new Date(),
+  db: Db = getDb(),
+): Promise<InsertResult> {
+  if (candidates.length === 0) return { inserted: [], updated: 0, unchanged: 0 };
+
+  const existing = await db.article.findMany({
+    where: { sourceId, dedupeKey: { in: candidates.map((candidate) => candidate.dedupeKey) } },
+    select: { id: true, dedupeKey: true, contentHash: true },
+  });
+  const existingByKey = new Map(existing.map((row) => [row.dedupeKey, row]));
+
+  const fresh: ArticleCandidate[] = [];
+  const changed: { id: number; candidate: ArticleCandidate }[] = [];
+  for (const candidate of candidates) {
+    const stored = existingByKey.get(candidate.dedupeKey);
+    if (!stored) fresh.push(candidate);
+    else if (stored.contentHash !== candidate.contentHash) changed.push({ id: stored.id, candidate });
+  }
+
+  const syndicatedUrls = fresh.map((candidate) => candidate.normalizedUrl).filter(isStoryUrl);
+  const carriedElsewhere = new Set(
+    syndicatedUrls.length === 0
+      ? []
+      : (
+          await db.article.findMany({
+            where: { normalizedUrl: { in: syndicatedUrls }, sourceId: { not: sourceId } },
+            select: { normalizedUrl: true },
+          })
+        ).map((row) => row.normalizedUrl),
+  );
+  const toInsert = fresh
+    .filter((candidate) => !carriedElsewhere.has(candidate.normalizedUrl))
+    .sort((a, b) => a.publishedAt.getTime() - b.publishedAt.getTime());
+
+  const inserted = await db.$transaction(async (tx) => {
+    for (const { id, candidate } of changed) {
+      await tx.article.update({
+        where: { id },
+        data: {
+          title: candidate.title,
+          url: candidate.url,
+          normalizedUrl: candidate.normalizedUrl,
+          summary: candidate.summary,
+          contentHtml: candidate.contentHtml,
+          contentHash: candidate.contentHash,
+          imageUrl: candidate.imageUrl,
+          author: candidate.author,
+          updatedAt: candidate.updatedAt,
+        },
+      });
+    }
+    if (toInsert.length === 0) return [];
+    return tx.article.createManyAndReturn({
+      data: toInsert.map((candidate) => ({
+        sourceId,
+        dedupeKey: candidate.dedupeKey,
+        slug: articleSlug(candidate.title, sourceId, candidate.dedupeKey),
+        title: candidate.title,
+        url: candidate.url,
+        normalizedUrl: candidate.normalizedUrl,
+        summary: candidate.summary,
+        contentHtml: candidate.contentHtml,
+        contentHash: candidate.contentHash,
+        imageUrl: candidate.imageUrl,
+        author: candidate.author,
+        publishedAt: candidate.publishedAt,
+        updatedAt: candidate.updatedAt,
+        ingestedAt,
+      })),
+      select: articleListSelect,
+    });
+  });
+
+  return {
+    inserted: inserted.sort((a, b) => a.id - b.id).map(toArticle),
+    updated: changed.length,
+    unchanged: candidates.length - inserted.length - changed.length,
+  };
+}

@@ -1,0 +1,220 @@
+// Sources repository: the only place that reads or writes the Source table.
+import type { Prisma } from "./generated/sqlite/client";
+import { getDb, type Db } from "./client";
+import type { SourceHealth } from "../domain/article";
+
+/** What the ingestion pipeline needs to fetch a source. */
+export type SourceForFetch = {
+  id: number;
+  slug: string;
+  name: string;
+  feedUrl: string;
+  siteUrl: string | null;
+  etag: string | null;
+  lastModified: string | null;
+  pollIntervalSeconds: number;
+  errorCount: number;
+  websubHub: string | null;
+  websubLeaseUntil: Date | null;
+};
+
+const sourceForFetchSelect = {
+  id: true,
+  slug: true,
+  name: true,
+  feedUrl: true,
+  siteUrl: true,
+  etag: true,
+  lastModified: true,
+  pollIntervalSeconds: true,
+  errorCount: true,
+  websubHub: true,
+  websubLeaseUntil: true,
+} satisfies Prisma.SourceSelect;
+
+export type NewSource = { slug: string; name: string; feedUrl: string; siteUrl?: string | null; category: string; pollIntervalSeconds: number };
+
+export async function insertSource(source: NewSource, db: Db = getDb()): Promise<SourceHealth> {
+  const row = await db.source.create({
+    data: { ...source, siteUrl: source.siteUrl ?? null, nextCheckAt: new Date() },
+    select: sourceHealthSelect,
+  });
+  return toSourceHealth(row);
+}
+
+export async function countSources(db: Db = getDb()): Promise<number> {
+  return db.source.count();
+}
+
+export async function findSourceById(id: number, db: Db = getDb()): Promise<SourceForFetch | null> {
+  return db.source.findUnique({ where: { id }, select: sourceForFetchSelect });
+}
+
+export async function findSourceIdByFeedUrl(feedUrl: string, db: Db = getDb()): Promise<number | null> {
+  const row = await db.source.findUnique({ where: { feedUrl }, select: { id: true } });
+  return row?.id ?? null;
+}
+
+export async function isSourceSlugTaken(slug: string, db: Db = getDb()): Promise<boolean> {
+  return (await db.source.count({ where: { slug } })) > 0;
+}
+
+/**
+ * Claims up to `limit` sources whose next check is due, by pushing their next check out by `leaseSeconds`.
+ * The claim is a conditional update, so two instances polling the same database never fetch one source twice.
+ */
+export async function claimDueSources(now: Date, limit: number, leaseSeconds: number, db: Db = getDb()): Promise<SourceForFetch[]> {
+  const due = await db.source.findMany({
+    where: { nextCheckAt: { lte: now } },
+    select: { id: true, nextCheckAt: true },
+    orderBy: { nextCheckAt: "asc" },
+    take: limit,
+  });
+  const leaseUntil = new Date(now.getTime() + leaseSeconds * 1000);
+  const claimed: number[] = [];
+  for (const { id, nextCheckAt } of due) {
+    const { count } = await db.source.updateMany({ where: { id, nextCheckAt }, data: { nextCheckAt: leaseUntil } });
+    if (count === 1) claimed.push(id);
+  }
+  if (claimed.length === 0) return [];
+  return db.source.findMany({ where: { id: { in: claimed } }, select: sourceForFetchSelect });
+}
+
+export async function findNextCheckAt(db: Db = getDb()): Promise<Date | null> {
+  const row = await db.source.findFirst({ select: { nextCheckAt: true }, orderBy: { nextCheckAt: "asc" } });
+  return row?.nextCheckAt ?? null;
+}
+
+export type FetchOutcome =
+  | {
+      kind: "success";
+      fetchedAt: Date;
+      nextCheckAt: Date;
+      pollIntervalSeconds: number;
+      etag?: string | null;
+      lastModified?: string | null;
+      /** A permanent redirect moved the feed. */
+      feedUrl?: string;
+      siteUrl?: string | null;
+      websubHub?: string | null;
+    }
+  | { kind: "failure"; fetchedAt: Date; nextCheckAt: Date; error: string };
+
+export async function recordFetchOutcome(sourceId: number, outcome: FetchOutcome, db: Db = getDb()): Promise<void> {
+  if (outcome.kind === "failure") {
+    await db.source.update({
+      where: { id: sourceId },
+      data: {
+        lastFetchedAt: outcome.fetchedAt,
+        lastError: outcome.error.slice(0, 500),
+        errorCount: { increment: 1 },
+        nextCheckAt: outcome.nextCheckAt,
+      },
+    });
+    return;
+  }
+  const data: Prisma.SourceUpdateInput = {
+    lastFetchedAt: outcome.fetchedAt,
+    lastSuccessAt: outcome.fetchedAt,
+    lastError: null,
+    errorCount: 0,
+    nextCheckAt: outcome.nextCheckAt,
+    pollIntervalSeconds: outcome.pollIntervalSeconds,
+  };
+  if (outcome.etag !== undefined) data.etag = outcome.etag;
+  if (outcome.lastModified !== undefined) data.lastModified = outcome.lastModified;
+  if (outcome.siteUrl) data.siteUrl = outcome.siteUrl;
+  if (outcome.websubHub !== undefined) data.websubHub = outcome.websubHub;
+  if (outcome.feedUrl) {
+    // Another source may already hold the new URL; then keep ours rather than fail the whole update.
+    const taken = await findSourceIdByFeedUrl(outcome.feedUrl, db);
+    if (taken === null) data.feedUrl = outcome.feedUrl;
+  }
+  await db.source.update({ where: { id: sourceId }, data });
+}
+
+/** Makes the source due now (for POST /api/sources/:id/refresh). Returns false when it does not exist. */
+export async function markSourceDue(sourceId: number, db: Db = getDb()): Promise<boolean> {
+  const { count } = await db.source.updateMany({ where: { id: sourceId }, data: { nextCheckAt: new Date() } });
+  return count === 1;
+}
+
+export async function deleteSource(sourceId: number, db: Db = getDb()): Promise<boolean> {
+  const { count } = await db.source.deleteMany({ where: { id: sourceId } });
+  return count === 1;
+}
+
+/** Counts of articles published by a source in a recent window, for the adaptive schedule. */
+export async function countRecentArticles(sourceId: number, since: Date, db: Db = getDb()): Promise<number> {
+  return db.article.count({ where: { sourceId, ingestedAt: { gte: since } } });
+}
+
+const sourceHealthSelect = {
+  id: true,
+  slug: true,
+  name: true,
+  feedUrl: true,
+  siteUrl: true,
+  category: true,
+  lastFetchedAt: true,
+  lastSuccessAt: true,
+  lastError: true,
+  errorCount: true,
+  nextCheckAt: true,
+  _count: { select: { articles: true } },
+} satisfies Prisma.SourceSelect;
+
+type SourceHealthRow = Prisma.SourceGetPayload<{ select: typeof sourceHealthSelect }>;
+
+function toSourceHealth(row: SourceHealthRow, newestArticleAt: Date | null = null): SourceHealth {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    url: row.feedUrl,
+    siteUrl: row.siteUrl,
+    category: row.category,
+    lastFetchedAt: row.lastFetchedAt?.toISOString() ?? null,
+    lastSuccessAt: row.lastSuccessAt?.toISOString() ?? null,
+    lastError: row.lastError,
+    errorCount: row.errorCount,
+    articleCount: row._count.articles,
+    nextCheckAt: row.nextCheckAt.toISOString(),
+    newestArticleAt: newestArticleAt?.toISOString() ?? null,
+  };
+}
+
+export async function listSourcesWithHealth(db: Db = getDb()): Promise<SourceHealth[]> {
+  const [rows, newest] = await Promise.all([
+    db.source.findMany({ select: sourceHealthSelect, orderBy: { name: "asc" } }),
+    db.article.groupBy({ by: ["sourceId"], _max: { publishedAt: true } }),
+  ]);
+  const newestBySource = new Map(newest.map((group) => [group.sourceId, group._max.publishedAt]));
+  return rows.map((row) => toSourceHealth(row, newestBySource.get(row.id) ?? null));
+}
+
+export async function findSourceHealthBySlug(slug: string, db: Db = getDb()): Promise<SourceHealth | null> {
+  const row = await db.source.findUnique({ where: { slug }, select: sourceHealthSelect });
+  return row ? toSourceHealth(row) : null;
+}
+
+export async function findSourceHealthById(id: number, db: Db = getDb()): Promise<SourceHealth | null> {
+  const row = await db.source.findUnique({ where: { id }, select: sourceHealthSelect });
+  return row ? toSourceHealth(row) : null;
+}
+
+export async function listCategories(db: Db = getDb()): Promise<{ slug: string; sourceCount: number }[]> {
+  const groups = await db.source.groupBy({ by: ["category"], _count: { _all: true }, orderBy: { category: "asc" } });
+  return groups.map((group) => ({ slug: group.category, sourceCount: group._count._all }));
+}
+
+/** Creates the source, or points the one with this slug at `feedUrl` (the demo feed's port can change). */
+export async function upsertSourceBySlug(source: NewSource, db: Db = getDb()): Promise<number> {
+  const row = await db.source.upsert({
+    where: { slug: source.slug },
+    create: { ...source, siteUrl: source.siteUrl ?? null, nextCheckAt: new Date() },
+    update: { feedUrl: source.feedUrl, siteUrl: source.siteUrl ?? null, etag: null, lastModified: null, nextCheckAt: new Date() },
+    select: { id: true },
+  });
+  return row.id;
+}

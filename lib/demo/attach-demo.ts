@@ -1,0 +1,49 @@
+// Wires the demo newsroom into a running server: serves its feed on the same port, registers it as a
+// source, and after each new story asks the scheduler to fetch it at once (as a WebSub ping would).
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Logger } from "pino";
+import { upsertSourceBySlug } from "../db/sources";
+import type { Scheduler } from "../ingest/scheduler";
+import { createDemoNewsroom } from "./demo-newsroom";
+
+export async function attachDemoNewsroom(options: { port: number; scheduler: Scheduler; logger: Logger; pollIntervalSeconds: number; everyMs?: number }) {
+  const newsroom = createDemoNewsroom();
+  const origin = `http://127.0.0.1:${options.port}`;
+  for (let i = 0; i < 5; i++) newsroom.publishNext(new Date(Date.now() - (5 - i) * 60_000));
+  const sourceId = await upsertSourceBySlug({
+    slug: "demo-newsroom",
+    name: "Demo Newsroom",
+    feedUrl: `${origin}/demo/feed.xml`,
+    siteUrl: `${origin}/demo`,
+    category: "world",
+    pollIntervalSeconds: options.pollIntervalSeconds,
+  });
+  await options.scheduler.refreshNow(sourceId);
+  const timer = setInterval(() => {
+    const story = newsroom.publishNext();
+    options.logger.info({ sourceId, url: `${origin}/demo/feed.xml`, title: story.title }, "demo newsroom published a story");
+    void options.scheduler.refreshNow(sourceId);
+  }, options.everyMs ?? 5_000);
+  options.logger.info({ sourceId, url: `${origin}/demo/feed.xml` }, "demo newsroom is publishing every few seconds");
+
+  return {
+    handle(req: IncomingMessage, res: ServerResponse): boolean {
+      const path = (req.url ?? "").split("?")[0];
+      if (path === "/demo/feed.xml") {
+        res.writeHead(200, { "content-type": "application/rss+xml; charset=utf-8", "cache-control": "no-cache" });
+        res.end(newsroom.renderFeed(origin));
+        return true;
+      }
+      const story = path.match(/^\/demo\/stories\/(\d+)$/);
+      if (story || path === "/demo") {
+        res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+        res.end(`<!doctype html><meta charset="utf-8"><title>Demo Newsroom</title><p>This story was made up on this machine by the Newswire demo newsroom.</p><p><a href="/">Back to Newswire</a></p>`);
+        return true;
+      }
+      return false;
+    },
+    close() {
+      clearInterval(timer);
+    },
+  };
+}

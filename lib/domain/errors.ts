@@ -1,0 +1,85 @@
+// Every error a request can end in. Route handlers map these to the JSON error shape in one place
+// (lib/http/json-error.ts); anything else is a 500.
+
+export abstract class AppError extends Error {
+  abstract readonly status: number;
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends AppError {
+  readonly status = 400;
+  constructor(message: string, code = "invalid_request") {
+    super(message, code);
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  readonly status = 401;
+  constructor(message = "A valid admin token is required", code = "unauthorized") {
+    super(message, code);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  readonly status = 403;
+  constructor(message: string, code = "forbidden") {
+    super(message, code);
+  }
+}
+
+export class NotFoundError extends AppError {
+  readonly status = 404;
+  constructor(message: string, code = "not_found") {
+    super(message, code);
+  }
+}
+
+export class ConflictError extends AppError {
+  readonly status = 409;
+  constructor(message: string, code = "conflict") {
+    super(message, code);
+  }
+}
+
+/** The request was well-formed but the thing it points at cannot be used (not a feed, private address…). */
+export class UnprocessableError extends AppError {
+  readonly status = 422;
+  constructor(message: string, code = "unprocessable") {
+    super(message, code);
+  }
+}
+
+export class UnavailableError extends AppError {
+  readonly status = 503;
+  constructor(message: string, code = "unavailable") {
+    super(message, code);
+  }
+}
+
+/** Raised by the fetch stage; `code` says why (blocked_address, too_large, timeout, http_status…). */
+export class FeedFetchError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly status?: number,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = "FeedFetchError";
+  }
+}
+
+/** Raised by the parse stage when the body is not a feed we can read. */
+export class FeedParseError extends Error {
+  readonly code = "not_a_feed";
+  constructor(message: string) {
+    super(message);
+    this.name = "FeedParseError";
+  }
+}

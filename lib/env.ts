@@ -1,0 +1,110 @@
+// Every environment variable in ../shared/CONTRACT.md, parsed once at start. A bad value stops the start
+// with one line that names the variable (convention 2).
+import { z } from "zod";
+import { DEFAULT_DATABASE_URL } from "./db/database-url";
+
+const booleanFlag = z
+  .enum(["0", "1", "true", "false", ""])
+  .default("0")
+  .transform((value) => value === "1" || value === "true");
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().trim().min(1).optional(),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .default(DEFAULT_DATABASE_URL)
+    .refine((url) => url.startsWith("file:") || /^postgres(ql)?:\/\/.+/i.test(url), {
+      message: "must be file:<path> (SQLite) or postgresql://… (PostgreSQL)",
+    }),
+  PUBLIC_URL: z
+    .string()
+    .trim()
+    .optional()
+    .refine((url) => url === undefined || url === "" || /^https?:\/\/[^/\s]+/i.test(url), {
+      message: "must be an absolute http(s) URL such as https://news.example.com",
+    }),
+  ADMIN_TOKEN: z
+    .string()
+    .optional()
+    .refine((token) => token === undefined || token === "" || token.length >= 8, {
+      message: "must be at least 8 characters",
+    }),
+  POLL_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
+  FEED_ALLOW_PRIVATE: booleanFlag,
+  REDIS_URL: z
+    .string()
+    .trim()
+    .optional()
+    .refine((url) => url === undefined || url === "" || /^rediss?:\/\//i.test(url), {
+      message: "must be redis://… or rediss://…",
+    }),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Not in the contract: set by `npm run demo` to start the loopback demo newsroom. */
+  NEWSWIRE_DEMO: booleanFlag,
+  /** Not in the contract: `0` skips seeding the default sources (tests start from an empty database). */
+  NEWSWIRE_SEED: z.enum(["0", "1"]).default("1").transform((value) => value === "1"),
+});
+
+export type Env = {
+  nodeEnv: "development" | "production" | "test";
+  port: number;
+  host: string | undefined;
+  databaseUrl: string;
+  publicUrl: string;
+  adminToken: string | undefined;
+  pollIntervalSeconds: number;
+  feedAllowPrivate: boolean;
+  redisUrl: string | undefined;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  demo: boolean;
+  seed: boolean;
+};
+
+export class EnvError extends Error {
+  constructor(readonly variable: string, detail: string) {
+    super(`Invalid environment variable ${variable}: ${detail}`);
+    this.name = "EnvError";
+  }
+}
+
+/** Parses the given environment (process.env by default). Throws EnvError naming the first bad variable. */
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  // An empty string means "not set", as in most shells' `VAR= cmd`.
+  const cleaned = Object.fromEntries(
+    Object.entries(source).filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const variable = String(issue.path[0] ?? "environment");
+    const received = source[variable];
+    throw new EnvError(variable, `${issue.message}${received !== undefined ? ` (got "${received}")` : ""}`);
+  }
+  const env = result.data;
+  const publicUrl = (env.PUBLIC_URL || `http://localhost:${env.PORT}`).replace(/\/+$/, "");
+  return {
+    nodeEnv: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    databaseUrl: env.DATABASE_URL,
+    publicUrl,
+    adminToken: env.ADMIN_TOKEN || undefined,
+    pollIntervalSeconds: env.POLL_INTERVAL_SECONDS,
+    feedAllowPrivate: env.FEED_ALLOW_PRIVATE,
+    redisUrl: env.REDIS_URL || undefined,
+    logLevel: env.LOG_LEVEL,
+    demo: env.NEWSWIRE_DEMO,
+    seed: env.NEWSWIRE_SEED,
+  };
+}
+
+let cached: Env | undefined;
+
+/** The process's environment, parsed on first use and then kept. */
+export function getEnv(): Env {
+  cached ??= parseEnv();
+  return cached;
+}

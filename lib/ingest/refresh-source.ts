@@ -1,0 +1,104 @@
+// One source, one check: fetch → parse → normalize (+ sanitize) → store only what is new → record the outcome.
+// Any failure is recorded on the source and returned, never thrown: one bad feed never stops the others.
+import type { Logger } from "pino";
+import type { Article } from "../domain/article";
+import { FeedFetchError, FeedParseError } from "../domain/errors";
+import { insertNewArticles } from "../db/articles";
+import { recordFetchOutcome, type SourceForFetch } from "../db/sources";
+import { fetchFeed } from "./fetch-feed";
+import { parseFeed } from "./parse-feed";
+import { normalizeItems } from "./normalize";
+import { backoffSeconds, nextPollInterval } from "./schedule";
+
+export type RefreshContext = {
+  allowPrivate: boolean;
+  baseIntervalSeconds: number;
+  logger: Logger;
+  now?: () => Date;
+  /** Per-fetch limits; defaults are the fetch stage's own. */
+  timeoutMs?: number;
+  maxBytes?: number;
+};
+
+export type RefreshResult =
+  | { status: "updated"; inserted: Article[]; updated: number; hubUrl: string | null; selfUrl: string | null }
+  | { status: "not-modified" }
+  | { status: "failed"; error: string; code: string };
+
+export function describeFailure(error: unknown): { code: string; message: string; retryAfterSeconds?: number } {
+  if (error instanceof FeedFetchError) return { code: error.code, message: error.message, retryAfterSeconds: error.retryAfterSeconds };
+  if (error instanceof FeedParseError) return { code: error.code, message: error.message };
+  return { code: "internal", message: error instanceof Error ? error.message : String(error) };
+}
+
+export async function refreshSource(source: SourceForFetch, context: RefreshContext): Promise<RefreshResult> {
+  const now = context.now ?? (() => new Date());
+  const fetchedAt = now();
+  const log = context.logger.child({ sourceId: source.id, url: source.feedUrl });
+  try {
+    const response = await fetchFeed(source.feedUrl, {
+      etag: source.etag,
+      lastModified: source.lastModified,
+      allowPrivate: context.allowPrivate,
+      timeoutMs: context.timeoutMs,
+      maxBytes: context.maxBytes,
+    });
+    if (response.status === "not-modified") {
+      const interval = nextPollInterval({
+        previousSeconds: source.pollIntervalSeconds,
+        newArticles: 0,
+        baseIntervalSeconds: context.baseIntervalSeconds,
+        cacheMaxAgeSeconds: response.cacheMaxAgeSeconds,
+      });
+      await recordFetchOutcome(source.id, {
+        kind: "success",
+        fetchedAt,
+        nextCheckAt: new Date(fetchedAt.getTime() + interval * 1000),
+        pollIntervalSeconds: interval,
+        feedUrl: response.permanentRedirectTo ?? undefined,
+      });
+      log.debug({ interval }, "feed not modified");
+      return { status: "not-modified" };
+    }
+
+    const feed = await parseFeed(response.body, { contentType: response.contentType, url: response.finalUrl });
+    const candidates = normalizeItems(feed, { feedUrl: response.finalUrl, fetchedAt });
+    const stored = await insertNewArticles(source.id, candidates, now());
+    const interval = nextPollInterval({
+      previousSeconds: source.pollIntervalSeconds,
+      newArticles: stored.inserted.length,
+      baseIntervalSeconds: context.baseIntervalSeconds,
+      cacheMaxAgeSeconds: response.cacheMaxAgeSeconds,
+    });
+    await recordFetchOutcome(source.id, {
+      kind: "success",
+      fetchedAt,
+      nextCheckAt: new Date(fetchedAt.getTime() + interval * 1000),
+      pollIntervalSeconds: interval,
+      etag: response.etag,
+      lastModified: response.lastModified,
+      feedUrl: response.permanentRedirectTo ?? undefined,
+      siteUrl: source.siteUrl ? undefined : feed.siteUrl,
+      websubHub: feed.hubUrl,
+    });
+    log.info({ items: candidates.length, inserted: stored.inserted.length, updated: stored.updated, interval }, "feed refreshed");
+    return { status: "updated", inserted: stored.inserted, updated: stored.updated, hubUrl: feed.hubUrl, selfUrl: feed.selfUrl };
+  } catch (error) {
+    const failure = describeFailure(error);
+    const errorCount = source.errorCount + 1;
+    const delay = backoffSeconds(errorCount, context.baseIntervalSeconds, failure.retryAfterSeconds);
+    try {
+      await recordFetchOutcome(source.id, {
+        kind: "failure",
+        fetchedAt,
+        nextCheckAt: new Date(fetchedAt.getTime() + delay * 1000),
+        error: `${failure.code}: ${failure.message}`,
+      });
+    } catch (recordError) {
+      log.error({ err: recordError }, "could not record the failure on the source");
+    }
+    const level = failure.code === "internal" ? "error" : "warn";
+    log[level]({ code: failure.code, err: failure.code === "internal" ? error : undefined, retryInSeconds: delay }, `feed check failed: ${failure.message}`);
+    return { status: "failed", error: failure.message, code: failure.code };
+  }
+}

@@ -1,0 +1,117 @@
+// The polling loop. The database is the job queue (convention 6): a source is due when its nextCheckAt has
+// passed; claiming it pushes nextCheckAt out by a lease so no other loop (or instance) takes it meanwhile.
+import type { Article } from "../domain/article";
+import { claimDueSources, findNextCheckAt, markSourceDue, type SourceForFetch } from "../db/sources";
+import { refreshSource, type RefreshContext, type RefreshResult } from "./refresh-source";
+import { createHostLimiter } from "./host-limiter";
+
+export type SchedulerOptions = {
+  context: RefreshContext;
+  /** Called after each source's new articles are committed, oldest first. */
+  onNewArticles: (articles: Article[]) => void | Promise<void>;
+  /** Called after every check, whatever its outcome (metrics, WebSub bookkeeping). */
+  onChecked?: (source: SourceForFetch, result: RefreshResult, durationMs: number) => void;
+  concurrency?: number;
+  perHostConcurrency?: number;
+  /** Longest sleep between looks at the queue; a wake() cuts it short. */
+  idleMs?: number;
+};
+
+export type Scheduler = {
+  /** Looks at the queue now instead of at the next planned time. */
+  wake(): void;
+  /** Makes a source due and wakes the loop. Resolves false when the source does not exist. */
+  refreshNow(sourceId: number): Promise<boolean>;
+  /** Resolves when nothing is being fetched (for tests and graceful shutdown). */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+};
+
+/** Long enough for the slowest allowed fetch plus parsing and storing; a crashed fetch is retried after it. */
+const CLAIM_LEASE_SECONDS = 120;
+
+export function startScheduler(options: SchedulerOptions): Scheduler {
+  const concurrency = options.concurrency ?? 8;
+  const idleMs = options.idleMs ?? 30_000;
+  const logger = options.context.logger;
+  const hostLimiter = createHostLimiter(options.perHostConcurrency ?? 2);
+  const active = new Set<Promise<void>>();
+  let timer: NodeJS.Timeout | undefined;
+  let closing = false;
+  let looking = false;
+  let lookAgain = false;
+
+  function schedule(delayMs: number): void {
+    if (closing) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void look(), Math.max(0, Math.min(delayMs, idleMs)));
+  }
+
+  async function check(source: SourceForFetch): Promise<void> {
+    const started = performance.now();
+    const result = await hostLimiter.run(source.feedUrl, () => refreshSource(source, options.context));
+    options.onChecked?.(source, result, performance.now() - started);
+    if (result.status === "updated" && result.inserted.length > 0) {
+      try {
+        await options.onNewArticles(result.inserted);
+      } catch (error) {
+        logger.error({ err: error, sourceId: source.id, url: source.feedUrl }, "publishing new articles failed");
+      }
+    }
+  }
+
+  async function look(): Promise<void> {
+    if (closing) return;
+    if (looking) {
+      lookAgain = true;
+      return;
+    }
+    looking = true;
+    try {
+      const free = concurrency - active.size;
+      if (free > 0) {
+        const due = await claimDueSources(new Date(), free, CLAIM_LEASE_SECONDS);
+        for (const source of due) {
+          const task = check(source)
+            .catch((error) => logger.error({ err: error, sourceId: source.id, url: source.feedUrl }, "source check crashed"))
+            .finally(() => {
+              active.delete(task);
+              schedule(0);
+            });
+          active.add(task);
+        }
+      }
+      const next = await findNextCheckAt();
+      schedule(next ? next.getTime() - Date.now() : idleMs);
+    } catch (error) {
+      logger.error({ err: error }, "scheduler could not read the queue; retrying");
+      schedule(5_000);
+    } finally {
+      looking = false;
+      if (lookAgain && !closing) {
+        lookAgain = false;
+        schedule(0);
+      }
+    }
+  }
+
+  schedule(0);
+
+  return {
+    wake: () => schedule(0),
+    async refreshNow(sourceId) {
+      const exists = await markSourceDue(sourceId);
+      if (exists) schedule(0);
+      return exists;
+    },
+    async idle() {
+      while (active.size > 0 || looking) await Promise.allSettled([...active, new Promise((r) => setTimeout(r, 10))]);
+    },
+    async close() {
+      closing = true;
+      if (timer) clearTimeout(timer);
+      // Let checks in flight finish and commit: no lost writes on shutdown.
+      await Promise.allSettled([...active]);
+    },
+  };
+}

@@ -1,0 +1,58 @@
+// The read side for pages and API routes. Pages and routes import from here, never from lib/db.
+import { z } from "zod";
+import { listArticles, findArticleBySlug, listArticlesAfter } from "../db/articles";
+import { decodeCursor } from "../domain/cursor";
+import { ValidationError } from "../domain/errors";
+import type { Article, ArticleDetail } from "../domain/article";
+
+export const DEFAULT_PAGE_SIZE = 30;
+export const MAX_PAGE_SIZE = 100;
+
+const slugParam = z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,99}$/, "must be a slug (lower-case letters, digits, hyphens)");
+
+export const articleQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+  cursor: z.string().trim().min(1).max(32).optional(),
+  source: slugParam.optional(),
+  category: slugParam.optional(),
+  q: z.string().trim().max(200).optional(),
+});
+
+export type ArticleQuery = z.input<typeof articleQuerySchema>;
+export type ArticlePage = { articles: Article[]; nextCursor: string | null };
+
+/** Validates raw query parameters (strings, possibly empty) and returns one page, newest first. */
+export async function queryArticles(raw: Record<string, string | undefined>): Promise<ArticlePage> {
+  const cleaned = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined && value !== ""));
+  const parsed = articleQuerySchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ValidationError(`${issue.path.join(".") || "query"}: ${issue.message}`, "invalid_query");
+  }
+  const { limit, cursor, source, category, q } = parsed.data;
+  return listArticles({
+    limit,
+    beforeSequence: cursor === undefined ? undefined : decodeCursor(cursor),
+    sourceSlug: source,
+    category,
+    search: q || undefined,
+  });
+}
+
+export async function getLatestArticles(limit = DEFAULT_PAGE_SIZE, filter: { source?: string; category?: string } = {}): Promise<ArticlePage> {
+  return listArticles({ limit, sourceSlug: filter.source, category: filter.category });
+}
+
+export async function getArticleBySlug(slug: string): Promise<ArticleDetail | null> {
+  if (!slugParam.safeParse(slug).success && !/^[a-z0-9-]{1,200}$/.test(slug)) return null;
+  return findArticleBySlug(slug);
+}
+
+/** What a client that last saw `afterCursor` has missed, oldest first (resume on both transports). */
+export async function getArticlesSince(
+  afterSequence: number,
+  filter: { source?: string; category?: string } = {},
+  limit = 500,
+): Promise<Article[]> {
+  return listArticlesAfter(afterSequence, { sourceSlug: filter.source, category: filter.category, limit });
+}

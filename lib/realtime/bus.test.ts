@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import type { Article } from "../domain/article";
+import { createLocalBus, RecentArticles } from "./bus";
+import { formatArticleEvent } from "./sse";
+import { cleanFilter, matchesFilter } from "./filter";
+
+function article(id: number, source = "wire", category = "world"): Article {
+  return {
+    id,
+    cursor: String(id),
+    slug: `story-${id}`,
+    path: `/articles/story-${id}`,
+    title: `Story ${id}`,
+    url: `https://example.com/${id}`,
+    summary: "",
+    imageUrl: null,
+    publishedAt: new Date(0).toISOString(),
+    source: { id: 1, slug: source, name: source, siteUrl: null },
+    category,
+  };
+}
+
+describe("local bus", () => {
+  it("delivers batches in order to every subscriber until it unsubscribes", async () => {
+    const bus = createLocalBus();
+    const seen: number[][] = [];
+    const unsubscribe = bus.subscribe((articles) => seen.push(articles.map((a) => a.id)));
+    await bus.publish([article(1), article(2)]);
+    unsubscribe();
+    await bus.publish([article(3)]);
+    expect(seen).toEqual([[1, 2]]);
+  });
+});
+
+describe("RecentArticles", () => {
+  it("returns what came after an id, oldest first, and forgets beyond its capacity", () => {
+    const recent = new RecentArticles(3);
+    recent.add([article(1), article(2)]);
+    recent.add([article(3), article(4)]);
+    expect(recent.after(2).map((a) => a.id)).toEqual([3, 4]);
+    expect(recent.after(0).map((a) => a.id)).toEqual([2, 3, 4]);
+    expect(recent.after(4)).toEqual([]);
+  });
+});
+
+describe("live filters", () => {
+  it("drops malformed slugs and matches on source and category", () => {
+    expect(cleanFilter({ source: "bbc-world", category: "<script>" })).toEqual({ source: "bbc-world" });
+    expect(matchesFilter(article(1, "bbc"), { source: "bbc" })).toBe(true);
+    expect(matchesFilter(article(1, "bbc"), { source: "npr" })).toBe(false);
+    expect(matchesFilter(article(1, "bbc", "science"), { category: "world" })).toBe(false);
+    expect(matchesFilter(article(1), {})).toBe(true);
+  });
+});
+
+describe("SSE event format", () => {
+  it("names the event, carries the cursor as id and the article as one data line", () => {
+    const text = formatArticleEvent({ ...article(7), title: "Line one\nline two" });
+    const lines = text.split("\n");
+    expect(lines[0]).toBe("event: article");
+    expect(lines[1]).toBe("id: 7");
+    expect(lines[2].startsWith("data: ")).toBe(true);
+    expect(JSON.parse(lines[2].slice(6)).title).toBe("Line one\nline two");
+    expect(text.endsWith("\n\n")).toBe(true);
+  });
+});

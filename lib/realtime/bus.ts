@@ -1,0 +1,50 @@
+// The publish/subscribe seam between ingestion (via server.ts) and the live transports. The local bus
+// lives in one process; a cross-instance bus (Redis) can replace it without the transports noticing.
+import type { Article } from "../domain/article";
+
+export type ArticleListener = (articles: Article[]) => void;
+
+export interface ArticleBus {
+  /** Articles must be given oldest first; listeners receive them in the same order. */
+  publish(articles: Article[]): Promise<void>;
+  subscribe(listener: ArticleListener): () => void;
+  close(): Promise<void>;
+}
+
+export function createLocalBus(): ArticleBus {
+  const listeners = new Set<ArticleListener>();
+  return {
+    async publish(articles) {
+      if (articles.length === 0) return;
+      for (const listener of listeners) listener(articles);
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      listeners.clear();
+    },
+  };
+}
+
+/**
+ * The newest published articles, kept so that a client resuming from the database can be handed what was
+ * published while its replay query ran, without a second query (see socket.ts / sse.ts).
+ */
+export class RecentArticles {
+  private readonly items: Article[] = [];
+  constructor(private readonly capacity = 2000) {}
+
+  add(articles: Article[]): void {
+    this.items.push(...articles);
+    if (this.items.length > this.capacity) this.items.splice(0, this.items.length - this.capacity);
+  }
+
+  /** Articles with an id above `afterId`, oldest first. */
+  after(afterId: number): Article[] {
+    let start = this.items.length;
+    while (start > 0 && this.items[start - 1].id > afterId) start--;
+    return this.items.slice(start);
+  }
+}

@@ -1,0 +1,114 @@
+// Socket.IO beside Next on the same HTTP server. Each socket sits in one room named after its filter;
+// a published article is emitted once to the union of the rooms that want it.
+import type { Server as HttpServer } from "node:http";
+import { Server } from "socket.io";
+import type { Logger } from "pino";
+import type { Article } from "../domain/article";
+import { tryDecodeCursor } from "../domain/cursor";
+import type { ArticleBus } from "./bus";
+import { RecentArticles } from "./bus";
+import { cleanFilter, matchesFilter } from "./filter";
+import { SOCKET_PATH, type ClientToServerEvents, type LiveFilter, type ServerToClientEvents } from "./events";
+
+export type ReplayArticles = (afterId: number, filter: LiveFilter, limit: number) => Promise<Article[]>;
+
+type SocketData = { filter: LiveFilter; room: string; resumeToken: number };
+export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+const REPLAY_PAGE = 500;
+/** A client away for longer than this many articles gets the newest ones by reloading, not a flood. */
+const REPLAY_MAX = 2000;
+
+function roomFor(filter: LiveFilter): string {
+  return `f:${filter.source ?? ""}|${filter.category ?? ""}`;
+}
+
+function roomsFor(article: Article): string[] {
+  return [roomFor({}), roomFor({ source: article.source.slug }), roomFor({ category: article.category }), roomFor({ source: article.source.slug, category: article.category })];
+}
+
+export type SocketServerOptions = {
+  bus: ArticleBus;
+  replay: ReplayArticles;
+  logger: Logger;
+  /** Articles also replayed from memory after the database query, to close the gap while it ran. */
+  recent?: RecentArticles;
+};
+
+export function attachSocketServer(httpServer: HttpServer, options: SocketServerOptions) {
+  const { bus, replay, logger } = options;
+  const recent = options.recent ?? new RecentArticles();
+  const io: LiveServer = new Server(httpServer, {
+    path: SOCKET_PATH,
+    serveClient: false,
+    // Leave every other upgrade (Next's HMR socket in dev) to its own handler (ARCHITECTURE.md pitfalls).
+    destroyUpgrade: false,
+    maxHttpBufferSize: 16 * 1024,
+    // Missed-while-offline articles come from the database by cursor, so no connection-state recovery buffer.
+    connectionStateRecovery: undefined,
+  });
+
+  const unsubscribe = bus.subscribe((articles) => {
+    recent.add(articles);
+    for (const article of articles) io.to(roomsFor(article)).emit("article:new", article);
+  });
+
+  async function resume(socket: Parameters<Parameters<LiveServer["on"]>[1]>[0], afterId: number): Promise<void> {
+    const token = ++socket.data.resumeToken;
+    const { filter, room } = socket.data;
+    // Out of the room while replaying, so live articles cannot overtake the missed ones.
+    await socket.leave(room);
+    let lastId = afterId;
+    try {
+      for (let sent = 0; sent < REPLAY_MAX; ) {
+        const page = await replay(lastId, filter, REPLAY_PAGE);
+        if (token !== socket.data.resumeToken || !socket.connected) return;
+        for (const article of page) {
+          socket.emit("article:new", article);
+          lastId = article.id;
+        }
+        sent += page.length;
+        if (page.length < REPLAY_PAGE) break;
+      }
+    } catch (error) {
+      logger.warn({ err: error, socketId: socket.id }, "socket resume failed; joining live without replay");
+    } finally {
+      if (token === socket.data.resumeToken && socket.connected) {
+        // Synchronous from here to join: nothing can be published in between.
+        for (const article of recent.after(lastId)) {
+          if (matchesFilter(article, filter)) socket.emit("article:new", article);
+        }
+        await socket.join(room);
+      }
+    }
+  }
+
+  io.on("connection", (socket) => {
+    const auth = (socket.handshake.auth ?? {}) as Record<string, unknown>;
+    const filter = cleanFilter(auth);
+    socket.data = { filter, room: roomFor(filter), resumeToken: 0 };
+    void socket.join(socket.data.room);
+    const handshakeCursor = typeof auth.cursor === "string" ? tryDecodeCursor(auth.cursor) : undefined;
+    if (handshakeCursor !== undefined) void resume(socket, handshakeCursor);
+
+    socket.on("resume", (payload) => {
+      const cursor = payload && typeof payload === "object" ? tryDecodeCursor((payload as { cursor?: string }).cursor) : undefined;
+      if (cursor === undefined) return;
+      void resume(socket, cursor);
+    });
+  });
+
+  return {
+    io,
+    connectedCount: () => io.engine.clientsCount,
+    async close() {
+      unsubscribe();
+      await new Promise<void>((resolve) => {
+        // io.close() also closes the HTTP server; server.ts closes that itself, so only disconnect clients.
+        io.disconnectSockets(true);
+        io.engine.close();
+        resolve();
+      });
+    },
+  };
+}

@@ -1,0 +1,20 @@
+// What server.ts owns and Next's route handlers need: the handlers are bundled separately and cannot import
+// server.ts's instances, so server.ts registers them here on globalThis (see docs/decisions/0002).
+import type { Scheduler } from "./ingest/scheduler";
+
+export type Runtime = {
+  scheduler: Scheduler;
+  /** Called after sources change so caches of pages that list them can be dropped. */
+  onSourcesChanged?: () => void;
+};
+
+const key = Symbol.for("newswire.runtime");
+type Holder = { [key]?: Runtime };
+
+export function registerRuntime(runtime: Runtime | undefined): void {
+  (globalThis as Holder)[key] = runtime;
+}
+
+export function getRuntime(): Runtime | undefined {
+  return (globalThis as Holder)[key];
+}

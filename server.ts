@@ -1,0 +1,150 @@
+// Composition root: env → migrations/seed → build → next.prepare → one HTTP server with Next, Socket.IO and
+// SSE → ingestion scheduler → graceful shutdown. Nothing else in the code base starts work on import.
+import { EventEmitter } from "node:events";
+import http from "node:http";
+import type { Duplex } from "node:stream";
+import next from "next";
+import { parseEnv, EnvError, type Env } from "./lib/env";
+import { createLogger } from "./lib/log";
+import { applyMigrations } from "./lib/boot/migrate";
+import { ensureBuild } from "./lib/boot/ensure-build";
+import { configureDb, disconnectDb } from "./lib/db/client";
+import { getArticlesSince } from "./lib/queries/articles";
+import { seedDefaultSources } from "./prisma/seed";
+import { createLocalBus, RecentArticles } from "./lib/realtime/bus";
+import { attachSocketServer, type ReplayArticles } from "./lib/realtime/socket";
+import { createSseBroadcaster } from "./lib/realtime/sse";
+import { SOCKET_PATH } from "./lib/realtime/events";
+import { startScheduler } from "./lib/ingest/scheduler";
+import { registerRuntime } from "./lib/runtime";
+import { createMetrics } from "./lib/metrics";
+import { attachDemoNewsroom } from "./lib/demo/attach-demo";
+
+function readEnvOrExit(): Env {
+  try {
+    return parseEnv();
+  } catch (error) {
+    if (error instanceof EnvError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+async function main(): Promise<void> {
+  const env = readEnvOrExit();
+  // Prisma's CLI and client read it from the environment; make the default explicit for both.
+  process.env.DATABASE_URL = env.databaseUrl;
+  const logger = createLogger(env.logLevel);
+  const dev = env.nodeEnv !== "production";
+
+  await applyMigrations(env.databaseUrl);
+  await configureDb();
+  if (env.seed) {
+    const seeded = await seedDefaultSources(env.pollIntervalSeconds);
+    if (seeded > 0) logger.info({ seeded }, "empty database: seeded the default sources");
+  }
+  if (!dev) await ensureBuild((message) => logger.info(message));
+
+  // Next attaches its own upgrade listener to whatever server it finds on the first request; handing it a
+  // stand-in keeps that from happening, so upgrades are routed explicitly below (docs/decisions/0002).
+  const nextUpgradeStandIn = new EventEmitter() as unknown as http.Server;
+  const app = next({ dev, dir: process.cwd(), hostname: env.host ?? "localhost", port: env.port, httpServer: nextUpgradeStandIn });
+  await app.prepare();
+  const handleNext = app.getRequestHandler();
+  const handleNextUpgrade = app.getUpgradeHandler();
+
+  const metrics = createMetrics();
+  const bus = createLocalBus();
+  const recent = new RecentArticles();
+  const replay: ReplayArticles = (afterId, filter, limit) => getArticlesSince(afterId, filter, limit);
+  const sse = createSseBroadcaster({ bus, replay, logger, recent });
+
+  let demo: Awaited<ReturnType<typeof attachDemoNewsroom>> | undefined;
+  const server = http.createServer((req, res) => {
+    if (sse.handle(req, res)) return;
+    if (req.url === "/metrics" && req.method === "GET") {
+      metrics.liveClients.set({ transport: "socket.io" }, live.connectedCount());
+      metrics.liveClients.set({ transport: "sse" }, sse.clientCount());
+      metrics.registry.metrics().then(
+        (text) => {
+          res.writeHead(200, { "content-type": metrics.registry.contentType });
+          res.end(text);
+        },
+        () => {
+          res.writeHead(500).end();
+        },
+      );
+      return;
+    }
+    if (demo?.handle(req, res)) return;
+    void handleNext(req, res);
+  });
+  server.keepAliveTimeout = 65_000;
+
+  const live = attachSocketServer(server, { bus, replay, logger, recent });
+  server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    // engine.io handles its own path (destroyUpgrade: false makes it leave the rest alone).
+    if (req.url?.startsWith(`${SOCKET_PATH}/`)) return;
+    void handleNextUpgrade(req, socket, head);
+  });
+
+  const scheduler = startScheduler({
+    context: { allowPrivate: env.feedAllowPrivate, baseIntervalSeconds: env.pollIntervalSeconds, logger },
+    onNewArticles: async (articles) => {
+      metrics.articlesIngested.inc(articles.length);
+      await bus.publish(articles);
+    },
+    onChecked: (_source, result, durationMs) => {
+      metrics.feedChecks.inc({ outcome: result.status });
+      metrics.checkDuration.observe(durationMs / 1000);
+    },
+  });
+  registerRuntime({ scheduler });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(env.port, env.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : env.port;
+  logger.info({ port, url: env.publicUrl, dev }, "newswire listening");
+
+  if (env.demo) demo = await attachDemoNewsroom({ port, scheduler, logger, pollIntervalSeconds: env.pollIntervalSeconds });
+
+  let stopping = false;
+  async function shutdown(signal: string): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    const forceExit = setTimeout(() => {
+      logger.error("shutdown took too long; exiting");
+      process.exit(1);
+    }, 15_000);
+    forceExit.unref();
+    demo?.close();
+    // Stop taking new work, let fetches in flight commit, then close the transports and the database.
+    const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+    await scheduler.close();
+    registerRuntime(undefined);
+    await live.close();
+    await sse.close();
+    await bus.close();
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), 2_000).unref();
+    await serverClosed;
+    await app.close?.();
+    await disconnectDb();
+    logger.info("stopped");
+    process.exit(0);
+  }
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`newswire failed to start: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exit(1);
+});
+
