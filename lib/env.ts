@@ -71,7 +71,7 @@ export class EnvError extends Error {
 }
 
 /** Parses the given environment (process.env by default). Throws EnvError naming the first bad variable. */
-export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
   // An empty string means "not set", as in most shells' `VAR= cmd`.
   const cleaned = Object.fromEntries(
     Object.entries(source).filter(([, value]) => value !== undefined && value !== ""),
