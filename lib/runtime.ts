@@ -4,6 +4,11 @@ import type { Scheduler } from "./ingest/scheduler";
 
 export type Runtime = {
   scheduler: Scheduler;
+  /**
+   * Stores a feed document a WebSub hub pushed for a source and publishes what is new, as a poll would.
+   * Resolves with how many new articles it stored.
+   */
+  ingestPushed?: (sourceId: number, document: { body: Buffer; contentType: string | null; url: string }) => Promise<number>;
   /** Called after sources change so caches of pages that list them can be dropped. */
   onSourcesChanged?: () => void;
 };

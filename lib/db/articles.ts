@@ -120,6 +120,30 @@ function isStoryUrl(normalizedUrl: string | null): normalizedUrl is string {
   return normalizedUrl !== null && /\/[^/]+/.test(normalizedUrl.replace(/^[^/]*/, ""));
 }
 
+type StoredIdentity = { id: number; contentHash: string };
+
+async function findSameStoryInSource(
+  sourceId: number,
+  candidates: ArticleCandidate[],
+  db: Db,
+): Promise<(candidate: ArticleCandidate) => StoredIdentity | undefined> {
+  if (candidates.length === 0) return () => undefined;
+  // A link shared by several entries of one batch (a section page, say) identifies none of them.
+  const urlCounts = new Map<string, number>();
+  for (const { normalizedUrl } of candidates) if (normalizedUrl) urlCounts.set(normalizedUrl, (urlCounts.get(normalizedUrl) ?? 0) + 1);
+  const identifies = (url: string | null): url is string => isStoryUrl(url) && urlCounts.get(url) === 1;
+  const urls = candidates.map((candidate) => candidate.normalizedUrl).filter(identifies);
+  const hashes = candidates.map((candidate) => candidate.contentHash).filter(Boolean);
+  const rows = await db.article.findMany({
+    where: { sourceId, OR: [{ normalizedUrl: { in: urls } }, { contentHash: { in: hashes } }] },
+    select: { id: true, contentHash: true, normalizedUrl: true },
+  });
+  const byUrl = new Map(rows.filter((row) => row.normalizedUrl).map((row) => [row.normalizedUrl as string, row]));
+  const byHash = new Map(rows.map((row) => [row.contentHash, row]));
+  return (candidate) =>
+    (identifies(candidate.normalizedUrl) ? byUrl.get(candidate.normalizedUrl) : undefined) ?? byHash.get(candidate.contentHash);
+}
+
 /**
  * Stores what is new in one source's batch. Within the source, identity is the dedupe key; across
  * sources, a story whose normalized URL another source already carries is not stored twice.
@@ -139,12 +163,19 @@ export async function insertNewArticles(
   });
   const existingByKey = new Map(existing.map((row) => [row.dedupeKey, row]));
 
+  const unmatched = candidates.filter((candidate) => !existingByKey.has(candidate.dedupeKey));
+  // Some feeds mint a new GUID on every fetch. An unmatched entry whose link or content this source
+  // already has is the same story, not a new one.
+  const sameStory = await findSameStoryInSource(sourceId, unmatched, db);
+
   const fresh: ArticleCandidate[] = [];
   const changed: { id: number; candidate: ArticleCandidate }[] = [];
+  const seenIds = new Set<number>();
   for (const candidate of candidates) {
-    const stored = existingByKey.get(candidate.dedupeKey);
+    const stored = existingByKey.get(candidate.dedupeKey) ?? sameStory(candidate);
     if (!stored) fresh.push(candidate);
-    else if (stored.contentHash !== candidate.contentHash) changed.push({ id: stored.id, candidate });
+    else if (stored.contentHash !== candidate.contentHash && !seenIds.has(stored.id)) changed.push({ id: stored.id, candidate });
+    if (stored) seenIds.add(stored.id);
   }
 
   const syndicatedUrls = fresh.map((candidate) => candidate.normalizedUrl).filter(isStoryUrl);

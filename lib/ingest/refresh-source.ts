@@ -3,7 +3,8 @@
 import type { Logger } from "pino";
 import type { Article } from "../domain/article";
 import { FeedFetchError, FeedParseError } from "../domain/errors";
-import { insertNewArticles } from "../db/articles";
+import { insertNewArticles, type InsertResult } from "../db/articles";
+import type { ArticleCandidate, ParsedFeed } from "../domain/feed";
 import { recordFetchOutcome, type SourceForFetch } from "../db/sources";
 import { fetchFeed } from "./fetch-feed";
 import { parseFeed } from "./parse-feed";
@@ -29,6 +30,21 @@ export function describeFailure(error: unknown): { code: string; message: string
   if (error instanceof FeedFetchError) return { code: error.code, message: error.message, retryAfterSeconds: error.retryAfterSeconds };
   if (error instanceof FeedParseError) return { code: error.code, message: error.message };
   return { code: "internal", message: error instanceof Error ? error.message : String(error) };
+}
+
+/**
+ * Parse → normalize (+ sanitize) → store what is new. Shared by polling and by WebSub pushes, which bring
+ * the body themselves.
+ */
+export async function ingestFeedBody(
+  sourceId: number,
+  document: { body: Buffer; contentType: string | null; url: string },
+  fetchedAt: Date,
+): Promise<{ feed: ParsedFeed; candidates: ArticleCandidate[]; stored: InsertResult }> {
+  const feed = await parseFeed(document.body, { contentType: document.contentType, url: document.url });
+  const candidates = normalizeItems(feed, { feedUrl: document.url, fetchedAt });
+  const stored = await insertNewArticles(sourceId, candidates, new Date());
+  return { feed, candidates, stored };
 }
 
 export async function refreshSource(source: SourceForFetch, context: RefreshContext): Promise<RefreshResult> {
@@ -61,9 +77,7 @@ export async function refreshSource(source: SourceForFetch, context: RefreshCont
       return { status: "not-modified" };
     }
 
-    const feed = await parseFeed(response.body, { contentType: response.contentType, url: response.finalUrl });
-    const candidates = normalizeItems(feed, { feedUrl: response.finalUrl, fetchedAt });
-    const stored = await insertNewArticles(source.id, candidates, now());
+    const { feed, candidates, stored } = await ingestFeedBody(source.id, { body: response.body, contentType: response.contentType, url: response.finalUrl }, fetchedAt);
     const interval = nextPollInterval({
       previousSeconds: source.pollIntervalSeconds,
       newArticles: stored.inserted.length,

@@ -62,6 +62,12 @@ CREATE UNIQUE INDEX "Article_slug_key" ON "Article"("slug");
 CREATE INDEX "Article_sourceId_id_idx" ON "Article"("sourceId", "id");
 
 -- CreateIndex
+CREATE INDEX "Article_sourceId_contentHash_idx" ON "Article"("sourceId", "contentHash");
+
+-- CreateIndex
+CREATE INDEX "Article_sourceId_normalizedUrl_idx" ON "Article"("sourceId", "normalizedUrl");
+
+-- CreateIndex
 CREATE INDEX "Article_normalizedUrl_idx" ON "Article"("normalizedUrl");
 
 -- CreateIndex
