@@ -16,6 +16,8 @@ import { attachSocketServer, type ReplayArticles } from "./lib/realtime/socket";
 import { createSseBroadcaster } from "./lib/realtime/sse";
 import { SOCKET_PATH } from "./lib/realtime/events";
 import { startScheduler } from "./lib/ingest/scheduler";
+import { ingestFeedBody } from "./lib/ingest/refresh-source";
+import { createWebSubManager } from "./lib/ingest/websub";
 import { registerRuntime } from "./lib/runtime";
 import { createMetrics } from "./lib/metrics";
 import { attachDemoNewsroom } from "./lib/demo/attach-demo";
@@ -90,6 +92,7 @@ async function main(): Promise<void> {
     void handleNextUpgrade(req, socket, head);
   });
 
+  const websub = createWebSubManager({ publicUrl: env.publicUrl, allowPrivate: env.feedAllowPrivate, logger });
   const scheduler = startScheduler({
     context: { allowPrivate: env.feedAllowPrivate, baseIntervalSeconds: env.pollIntervalSeconds, logger },
     onNewArticles: async (articles) => {
@@ -99,9 +102,22 @@ async function main(): Promise<void> {
     onChecked: (_source, result, durationMs) => {
       metrics.feedChecks.inc({ outcome: result.status });
       metrics.checkDuration.observe(durationMs / 1000);
+      websub.onChecked(source, result);
     },
   });
-  registerRuntime({ scheduler });
+  registerRuntime({
+    scheduler,
+    // A hub pushed a feed document: store and publish what is new at once, as a poll would.
+    ingestPushed: async (sourceId, document) => {
+      const { stored } = await ingestFeedBody(sourceId, document, new Date());
+      if (stored.inserted.length > 0) {
+        metrics.articlesIngested.inc(stored.inserted.length);
+        await bus.publish(stored.inserted);
+      }
+      logger.info({ sourceId, url: document.url, inserted: stored.inserted.length }, "WebSub push ingested");
+      return stored.inserted.length;
+    },
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -127,6 +143,7 @@ async function main(): Promise<void> {
     // Stop taking new work, let fetches in flight commit, then close the transports and the database.
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     await scheduler.close();
+    await websub.close();
     registerRuntime(undefined);
     await live.close();
     await sse.close();

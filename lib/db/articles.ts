@@ -5,6 +5,7 @@ import { articlePath, type Article, type ArticleDetail } from "../domain/article
 import type { ArticleCandidate } from "../domain/feed";
 import { encodeCursor } from "../domain/cursor";
 import { articleSlug } from "../domain/slug";
+import { searchArticleIdsNewestFirst, searchArticleIdsRanked } from "./search";
 
 export const articleListSelect = {
   id: true,
@@ -48,10 +49,6 @@ function whereFor(filter: ArticleFilter): Prisma.ArticleWhereInput {
   if (filter.sourceSlug) sourceWhere.slug = filter.sourceSlug;
   if (filter.category) sourceWhere.category = filter.category;
   if (Object.keys(sourceWhere).length > 0) where.source = sourceWhere;
-  if (filter.search) {
-    const words = filter.search.split(/\s+/).filter(Boolean).slice(0, 8);
-    where.AND = words.map((word) => ({ OR: [{ title: { contains: word } }, { summary: { contains: word } }] }));
-  }
   return where;
 }
 
@@ -60,17 +57,33 @@ export async function listArticles(
   options: ArticleFilter & { limit: number; beforeSequence?: number },
   db: Db = getDb(),
 ): Promise<{ articles: Article[]; nextCursor: string | null }> {
-  const where = whereFor(options);
-  if (options.beforeSequence !== undefined) where.id = { lt: options.beforeSequence };
-  const rows = await db.article.findMany({
-    where,
-    select: articleListSelect,
-    orderBy: { id: "desc" },
-    take: options.limit + 1,
-  });
+  const rows = options.search
+    ? await findByIds(
+        await searchArticleIdsNewestFirst(options.search, { ...options, limit: options.limit + 1, beforeId: options.beforeSequence }, db),
+        db,
+      )
+    : await db.article.findMany({
+        where: { ...whereFor(options), ...(options.beforeSequence !== undefined ? { id: { lt: options.beforeSequence } } : {}) },
+        select: articleListSelect,
+        orderBy: { id: "desc" },
+        take: options.limit + 1,
+      });
   const page = rows.slice(0, options.limit).map(toArticle);
   const hasMore = rows.length > options.limit;
   return { articles: page, nextCursor: hasMore && page.length > 0 ? page[page.length - 1].cursor : null };
+}
+
+/** The rows for `ids`, in the order of `ids`. */
+async function findByIds(ids: number[], db: Db): Promise<ArticleListRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.article.findMany({ where: { id: { in: ids } }, select: articleListSelect });
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => byId.get(id)).filter((row): row is ArticleListRow => row !== undefined);
+}
+
+/** Full-text search, best match first, for the search page. */
+export async function searchArticles(query: string, options: { limit: number; offset: number; sourceSlug?: string; category?: string }, db: Db = getDb()): Promise<Article[]> {
+  return (await findByIds(await searchArticleIdsRanked(query, options, db), db)).map(toArticle);
 }
 
 /** Everything ingested after `afterSequence`, oldest first: what a reconnecting client missed. */

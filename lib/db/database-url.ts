@@ -18,7 +18,7 @@ export function databaseKind(url: string): DatabaseKind {
 export function resolveSqliteFile(url: string): string {
   const raw = url.replace(/^file:/, "").split("?")[0];
   if (raw === ":memory:") return raw;
-  const absolute = path.resolve(process.cwd(), raw);
+  const absolute = path.resolve(/*turbopackIgnore: true*/ process.cwd(), raw);
   fs.mkdirSync(path.dirname(absolute), { recursive: true });
   return absolute;
 }

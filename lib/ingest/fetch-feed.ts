@@ -110,6 +110,66 @@ export async function assertFetchableUrl(url: string, allowPrivate: boolean, hoo
   assertAddressesAllowed(guard, target.hostname, addresses);
 }
 
+export type PostFormOptions = AddressCheckHooks & {
+  /** FEED_ALLOW_PRIVATE=1, as for fetchFeed. */
+  allowPrivate: boolean;
+  /** Hard budget for the whole request and the (capped) response body. Default 15000. */
+  timeoutMs?: number;
+  /** How much of the response body to keep (for error messages). Default 8 KiB; the rest is discarded. */
+  maxResponseBytes?: number;
+  userAgent?: string;
+  signal?: AbortSignal;
+};
+
+export type PostFormResult = { status: number; body: string; headers: Record<string, string> };
+
+/**
+ * POSTs an application/x-www-form-urlencoded body (a WebSub subscription request) under the same address
+ * policy, connect-time checks and time budget as fetchFeed. Redirects are not followed: a POST is not
+ * replayed to wherever a server points. Any HTTP status resolves (the caller judges it); network failures,
+ * refused addresses and timeouts throw FeedFetchError as fetchFeed does.
+ */
+export async function postForm(url: string, form: URLSearchParams, options: PostFormOptions): Promise<PostFormResult> {
+  const guard = createAddressGuard(options.allowPrivate, options);
+  const budget = createBudget(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal);
+  const agent = new Agent({ connect: createGuardedConnector(guard) });
+  try {
+    const target = parseFetchableUrl(url, guard);
+    const response = await request(target, {
+      method: "POST",
+      headers: {
+        "user-agent": options.userAgent ?? DEFAULT_USER_AGENT,
+        "content-type": "application/x-www-form-urlencoded",
+        accept: "*/*",
+      },
+      body: form.toString(),
+      dispatcher: agent,
+      signal: budget.signal,
+    });
+    const body = await readCappedText(response, options.maxResponseBytes ?? 8 * 1024);
+    return { status: response.statusCode, body, headers: flattenHeaders(response.headers) };
+  } catch (error) {
+    throw toFeedFetchError(error, budget, options.signal);
+  } finally {
+    agent.destroy().catch(() => undefined);
+  }
+}
+
+/** The start of a response body as text; stops reading (and drops the connection) past `maxBytes`. */
+async function readCappedText(response: ResponseData, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of response.body as AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+    total += chunk.length;
+    if (total >= maxBytes) {
+      response.body.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).subarray(0, maxBytes).toString("utf8");
+}
+
 // getaddrinfo cannot be cancelled and may retry for tens of seconds; an admin request should not wait that long.
 function withDeadline<T>(work: Promise<T>, ms: number, hostname: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

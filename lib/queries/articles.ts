@@ -1,6 +1,6 @@
 // The read side for pages and API routes. Pages and routes import from here, never from lib/db.
 import { z } from "zod";
-import { listArticles, findArticleBySlug, listArticlesAfter } from "../db/articles";
+import { listArticles, findArticleBySlug, listArticlesAfter, searchArticles } from "../db/articles";
 import { decodeCursor } from "../domain/cursor";
 import { ValidationError } from "../domain/errors";
 import type { Article, ArticleDetail } from "../domain/article";
@@ -55,4 +55,14 @@ export async function getArticlesSince(
   limit = 500,
 ): Promise<Article[]> {
   return listArticlesAfter(afterSequence, { sourceSlug: filter.source, category: filter.category, limit });
+}
+
+export const SEARCH_PAGE_SIZE = 20;
+
+/** Ranked full-text search for /search: best matches first, page by page (1-based). */
+export async function searchArticlesRanked(q: string, page = 1, filter: { source?: string; category?: string } = {}): Promise<Article[]> {
+  const query = q.trim().slice(0, 200);
+  if (!query) return [];
+  const safePage = Math.min(Math.max(1, Math.floor(page) || 1), 50);
+  return searchArticles(query, { limit: SEARCH_PAGE_SIZE, offset: (safePage - 1) * SEARCH_PAGE_SIZE, sourceSlug: filter.source, category: filter.category });
 }

@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useTestDatabase } from "../../tests/helpers/test-database";
+import type { ArticleCandidate } from "../domain/feed";
+import { sha256Hex } from "../domain/hash";
+import { insertNewArticles, listArticles, listArticlesAfter, searchArticles } from "./articles";
+import { insertSource } from "./sources";
+
+let database: Awaited<ReturnType<typeof useTestDatabase>>;
+let sourceA: number;
+let sourceB: number;
+
+beforeAll(async () => {
+  database = await useTestDatabase("articles-repo");
+  sourceA = (await insertSource({ slug: "alpha", name: "Alpha", feedUrl: "https://alpha.example/feed", category: "world", pollIntervalSeconds: 300 })).id;
+  sourceB = (await insertSource({ slug: "beta", name: "Beta", feedUrl: "https://beta.example/feed", category: "science", pollIntervalSeconds: 300 })).id;
+});
+afterAll(async () => database.cleanup());
+
+let n = 0;
+function candidate(overrides: Partial<ArticleCandidate> = {}): ArticleCandidate {
+  n += 1;
+  const title = overrides.title ?? `Story number ${n}`;
+  const summary = overrides.summary ?? `Summary ${n}`;
+  const url = overrides.url ?? `https://alpha.example/stories/${n}`;
+  return {
+    dedupeKey: `g:${n}`,
+    title,
+    url,
+    normalizedUrl: url.replace(/^https?:\/\//, ""),
+    summary,
+    contentHtml: "",
+    contentHash: sha256Hex(`${title}\u0000${summary}`),
+    imageUrl: null,
+    author: null,
+    publishedAt: new Date(Date.UTC(2026, 0, 1, 0, n)),
+    updatedAt: new Date(Date.UTC(2026, 0, 1, 0, n)),
+    ...overrides,
+  };
+}
+
+describe("insertNewArticles", () => {
+  it("inserts oldest first so the cursor follows publication order, and returns DTOs", async () => {
+    const newer = candidate({ publishedAt: new Date(Date.UTC(2026, 0, 2)) });
+    const older = candidate({ publishedAt: new Date(Date.UTC(2026, 0, 1)) });
+    const result = await insertNewArticles(sourceA, [newer, older]);
+    expect(result.inserted.map((a) => a.title)).toEqual([older.title, newer.title]);
+    expect(result.inserted[0].id).toBeLessThan(result.inserted[1].id);
+    expect(result.inserted[0]).toMatchObject({ path: `/articles/${result.inserted[0].slug}`, category: "world", source: { slug: "alpha", name: "Alpha" } });
+  });
+
+  it("stores nothing twice, and updates a changed entry in place keeping its cursor", async () => {
+    const original = candidate();
+    const [stored] = (await insertNewArticles(sourceA, [original])).inserted;
+    const again = await insertNewArticles(sourceA, [original]);
+    expect(again).toMatchObject({ inserted: [], updated: 0, unchanged: 1 });
+    const edited = { ...original, title: `${original.title} (updated)`, contentHash: "changed" };
+    expect(await insertNewArticles(sourceA, [edited])).toMatchObject({ inserted: [], updated: 1 });
+    const page = await listArticles({ limit: 100 });
+    const row = page.articles.find((a) => a.id === stored.id);
+    expect(row?.title).toBe(`${original.title} (updated)`);
+    expect(row?.cursor).toBe(stored.cursor);
+  });
+
+  it("does not multiply an entry whose GUID changes on every fetch", async () => {
+    const first = candidate();
+    await insertNewArticles(sourceA, [first]);
+    const sameStoryNewGuid = { ...first, dedupeKey: `g:${first.dedupeKey}-churned` };
+    expect((await insertNewArticles(sourceA, [sameStoryNewGuid])).inserted).toHaveLength(0);
+  });
+
+  it("keeps distinct entries that share a section link", async () => {
+    const shared = "https://alpha.example/live";
+    const result = await insertNewArticles(sourceA, [candidate({ url: shared, normalizedUrl: "alpha.example/live" }), candidate({ url: shared, normalizedUrl: "alpha.example/live" })]);
+    expect(result.inserted).toHaveLength(2);
+  });
+
+  it("stores a story syndicated by a second source only once", async () => {
+    const story = candidate({ url: "https://wire.example/2026/01/big-news" , normalizedUrl: "wire.example/2026/01/big-news" });
+    expect((await insertNewArticles(sourceA, [story])).inserted).toHaveLength(1);
+    expect((await insertNewArticles(sourceB, [{ ...story, dedupeKey: "g:other-guid" }])).inserted).toHaveLength(0);
+  });
+});
+
+describe("reading", () => {
+  it("pages newest first without gaps or repeats and replays after a cursor oldest first", async () => {
+    for (let i = 0; i < 7; i++) await insertNewArticles(sourceB, [candidate({ url: `https://beta.example/p/${i}`, normalizedUrl: `beta.example/p/${i}` })]);
+    const all = (await listArticles({ limit: 1000 })).articles.map((a) => a.id);
+    const seen: number[] = [];
+    let before: number | undefined;
+    for (;;) {
+      const page = await listArticles({ limit: 3, beforeSequence: before });
+      seen.push(...page.articles.map((a) => a.id));
+      if (!page.nextCursor) break;
+      before = Number(page.nextCursor);
+    }
+    expect(seen).toEqual(all);
+    expect([...all].sort((a, b) => b - a)).toEqual(all);
+    const after = await listArticlesAfter(all[3], { limit: 100 });
+    expect(after.map((a) => a.id)).toEqual(all.slice(0, 3).reverse());
+    expect((await listArticles({ limit: 100, sourceSlug: "beta" })).articles.every((a) => a.source.slug === "beta")).toBe(true);
+    expect((await listArticles({ limit: 100, category: "science" })).articles.every((a) => a.category === "science")).toBe(true);
+  });
+
+  it("finds articles by words in the title or summary, with prefixes, accents folded and operators inert", async () => {
+    await insertNewArticles(sourceB, [
+      candidate({ title: "Volcanic eruption in Iceland", summary: "Lava reached the town of Grindavík", url: "https://beta.example/volcano", normalizedUrl: "beta.example/volcano" }),
+      candidate({ title: "Markets calm", summary: "Investors shrug off the eruption news", url: "https://beta.example/markets", normalizedUrl: "beta.example/markets" }),
+    ]);
+    const ranked = await searchArticles("eruption", { limit: 10, offset: 0 });
+    expect(ranked.map((a) => a.title)).toEqual(["Volcanic eruption in Iceland", "Markets calm"]);
+    expect((await searchArticles("grindavik", { limit: 10, offset: 0 })).map((a) => a.title)).toEqual(["Volcanic eruption in Iceland"]);
+    expect((await searchArticles("volc", { limit: 10, offset: 0 })).map((a) => a.title)).toEqual(["Volcanic eruption in Iceland"]);
+    expect(await searchArticles('" OR * NEAR(', { limit: 10, offset: 0 })).toEqual([]);
+    const viaList = await listArticles({ limit: 10, search: "eruption" });
+    expect(viaList.articles.map((a) => a.title)).toEqual(["Markets calm", "Volcanic eruption in Iceland"]);
+  });
+});
