@@ -99,7 +99,7 @@ async function main(): Promise<void> {
       metrics.articlesIngested.inc(articles.length);
       await bus.publish(articles);
     },
-    onChecked: (_source, result, durationMs) => {
+    onChecked: (source, result, durationMs) => {
       metrics.feedChecks.inc({ outcome: result.status });
       metrics.checkDuration.observe(durationMs / 1000);
       websub.onChecked(source, result);

@@ -30,6 +30,8 @@ export type ParsedItem = {
   categories: string[];
   /** xml:base in effect for this entry, if any, for resolving relative links. */
   baseUrl: string | null;
+  /** xml:base of the content element itself when it sets one (Atom), for resolving URLs inside the content. */
+  contentBaseUrl?: string | null;
 };
 
 /** One article ready to store: every field cleaned, every URL absolute, every date clamped. */
