@@ -21,6 +21,18 @@ import { createWebSubManager } from "./lib/ingest/websub";
 import { registerRuntime } from "./lib/runtime";
 import { createMetrics } from "./lib/metrics";
 import { attachDemoNewsroom } from "./lib/demo/attach-demo";
+import { createPageCache } from "./lib/http/page-cache";
+
+/** Anonymous pages whose content changes only when articles or sources do. `/sources` shows live health: not cached. */
+function isCacheablePage(pathname: string): boolean {
+  return (
+    pathname === "/" ||
+    pathname === "/about" ||
+    /^\/(articles|categories|sources)\/[^/]+$/.test(pathname) ||
+    /^\/(feed\.xml|sitemap\.xml|news-sitemap\.xml|robots\.txt)$/.test(pathname) ||
+    /^\/sitemaps\/[^/]+$/.test(pathname)
+  );
+}
 
 function readEnvOrExit(): Env {
   try {
@@ -62,6 +74,8 @@ async function main(): Promise<void> {
   const recent = new RecentArticles();
   const replay: ReplayArticles = (afterId, filter, limit) => getArticlesSince(afterId, filter, limit);
   const sse = createSseBroadcaster({ bus, replay, logger, recent });
+  const pageCache = createPageCache({ isCacheablePath: isCacheablePage });
+  bus.subscribe(() => pageCache.invalidate());
 
   let demo: Awaited<ReturnType<typeof attachDemoNewsroom>> | undefined;
   const server = http.createServer((req, res) => {
@@ -81,6 +95,7 @@ async function main(): Promise<void> {
       return;
     }
     if (demo?.handle(req, res)) return;
+    if (pageCache.handle(req, res)) return;
     void handleNext(req, res);
   });
   server.keepAliveTimeout = 65_000;
@@ -107,6 +122,7 @@ async function main(): Promise<void> {
   });
   registerRuntime({
     scheduler,
+    onSourcesChanged: () => pageCache.invalidate(),
     // A hub pushed a feed document: store and publish what is new at once, as a poll would.
     ingestPushed: async (sourceId, document) => {
       const { stored } = await ingestFeedBody(sourceId, document, new Date());
