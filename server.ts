@@ -5,6 +5,7 @@ import http from "node:http";
 import type { Duplex } from "node:stream";
 import next from "next";
 import { parseEnv, EnvError, type Env } from "./lib/env";
+import type { Article } from "./lib/domain/article";
 import { createLogger } from "./lib/log";
 import { applyMigrations } from "./lib/boot/migrate";
 import { ensureBuild } from "./lib/boot/ensure-build";
@@ -18,6 +19,7 @@ import { SOCKET_PATH } from "./lib/realtime/events";
 import { startScheduler } from "./lib/ingest/scheduler";
 import { ingestFeedBody } from "./lib/ingest/refresh-source";
 import { createWebSubManager } from "./lib/ingest/websub";
+import { clusterNewArticles } from "./lib/ingest/cluster-stories";
 import { registerRuntime } from "./lib/runtime";
 import { createMetrics } from "./lib/metrics";
 import { attachDemoNewsroom } from "./lib/demo/attach-demo";
@@ -107,13 +109,16 @@ async function main(): Promise<void> {
     void handleNextUpgrade(req, socket, head);
   });
 
+  async function publishNewArticles(articles: Article[]): Promise<void> {
+    metrics.articlesIngested.inc(articles.length);
+    await bus.publish(articles);
+    void clusterNewArticles(articles, logger);
+  }
+
   const websub = createWebSubManager({ publicUrl: env.publicUrl, allowPrivate: env.feedAllowPrivate, logger });
   const scheduler = startScheduler({
     context: { allowPrivate: env.feedAllowPrivate, baseIntervalSeconds: env.pollIntervalSeconds, logger },
-    onNewArticles: async (articles) => {
-      metrics.articlesIngested.inc(articles.length);
-      await bus.publish(articles);
-    },
+    onNewArticles: publishNewArticles,
     onChecked: (source, result, durationMs) => {
       metrics.feedChecks.inc({ outcome: result.status });
       metrics.checkDuration.observe(durationMs / 1000);
@@ -126,10 +131,7 @@ async function main(): Promise<void> {
     // A hub pushed a feed document: store and publish what is new at once, as a poll would.
     ingestPushed: async (sourceId, document) => {
       const { stored } = await ingestFeedBody(sourceId, document, new Date());
-      if (stored.inserted.length > 0) {
-        metrics.articlesIngested.inc(stored.inserted.length);
-        await bus.publish(stored.inserted);
-      }
+      if (stored.inserted.length > 0) await publishNewArticles(stored.inserted);
       logger.info({ sourceId, url: document.url, inserted: stored.inserted.length }, "WebSub push ingested");
       return stored.inserted.length;
     },
