@@ -40,12 +40,12 @@ export default tseslint.config(
   },
   {
     files: ["app/**/*.{ts,tsx}"],
-    ignores: ["app/api/**"],
+    ignores: ["app/api/**", "app/admin/**"],
     rules: restrict([...layer("db"), ...layer("ingest"), "@/lib/realtime/socket", "@/lib/realtime/sse", "@/lib/realtime/bus", ...layer("commands"), "@prisma/*", "**/generated/*"], "Pages read through lib/queries and lib/domain."),
   },
   {
-    files: ["app/api/**/*.ts"],
-    rules: restrict([...layer("db"), ...layer("ingest"), ...layer("realtime"), "@prisma/*", "**/generated/*"], "Route handlers read through lib/queries and write through lib/commands; the scheduler is reached via lib/runtime."),
+    files: ["app/api/**/*.ts", "app/admin/**/*.{ts,tsx}"],
+    rules: restrict([...layer("db"), ...layer("ingest"), ...layer("realtime"), "@prisma/*", "**/generated/*"], "Route handlers and admin actions read through lib/queries and write through lib/commands; the scheduler is reached via lib/runtime."),
   },
   {
     files: ["components/**/*.{ts,tsx}"],
