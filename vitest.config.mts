@@ -1,16 +1,35 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
+const alias = { "@": path.resolve(import.meta.dirname) };
+
 export default defineConfig({
-  resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
-    include: ["lib/**/*.test.ts", "components/**/*.test.ts", "tests/integration/**/*.test.ts", "bench/**/*.test.ts"],
-    environment: "node",
-    globalSetup: ["tests/helpers/global-setup.ts"],
-    testTimeout: 20_000,
-    hookTimeout: 180_000,
-    // Integration tests each start a real server on their own port and database; files still run in
-    // parallel, which the 2-core machines handle well with two workers.
+    // Files run in parallel on two workers: the machines have two cores.
     maxWorkers: 2,
+    projects: [
+      {
+        resolve: { alias },
+        test: {
+          name: "unit",
+          include: ["lib/**/*.test.ts", "components/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 20_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: "integration",
+          include: ["tests/integration/**/*.test.ts"],
+          environment: "node",
+          // Builds Next once before any test starts a real server, so test files never race to build.
+          globalSetup: ["tests/helpers/global-setup.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 240_000,
+        },
+      },
+    ],
   },
 });

@@ -7,6 +7,7 @@ import { slugify } from "../domain/slug";
 import { findSourceIdByFeedUrl, insertSource, isSourceSlugTaken } from "../db/sources";
 import { assertFetchableUrl, fetchFeed } from "../ingest/fetch-feed";
 import { discoverFeedLinks, parseFeed } from "../ingest/parse-feed";
+import { decodeBody } from "../ingest/decode-body";
 import type { ParsedFeed } from "../domain/feed";
 
 const httpUrl = z
@@ -65,7 +66,7 @@ async function loadFeed(url: string, allowPrivate: boolean): Promise<{ feedUrl: 
     } catch (error) {
       if (!(error instanceof FeedParseError)) throw error;
       // A site's homepage: follow its <link rel="alternate"> to the feed.
-      const links = discoverFeedLinks(response.body.toString("utf8"), response.finalUrl);
+      const links = discoverFeedLinks(decodeBody(response.body, response.contentType).text, response.finalUrl);
       if (links.length === 0) throw error;
       const discovered = links[0];
       await assertFetchableUrl(discovered, allowPrivate);
