@@ -1,5 +1,6 @@
 import { listSourcesWithHealth, findSourceHealthBySlug, listCategories } from "../db/sources";
 import type { SourceHealth } from "../domain/article";
+import { categoryName } from "../domain/category";
 
 export async function getSources(): Promise<SourceHealth[]> {
   return listSourcesWithHealth();
@@ -12,12 +13,7 @@ export async function getSourceBySlug(slug: string): Promise<SourceHealth | null
 
 export type CategorySummary = { slug: string; name: string; sourceCount: number };
 
-export function categoryName(slug: string): string {
-  return slug
-    .split("-")
-    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
-    .join(" ");
-}
+export { categoryName };
 
 export async function getCategories(): Promise<CategorySummary[]> {
   const categories = await listCategories();

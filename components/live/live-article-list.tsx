@@ -1,0 +1,140 @@
+"use client";
+// The homepage / source / category list. Server-rendered with the first page (readable without JavaScript);
+// once hydrated it merges live stories (see use-live-articles.ts) without moving what the reader is looking at.
+import { useRef } from "react";
+import type { Article } from "@/lib/domain/article";
+import type { LiveFilter } from "@/lib/realtime/events";
+import { ArticleCard } from "@/components/articles/article-card";
+import { useLiveArticles, type LiveTransport } from "./use-live-articles";
+import { useNow } from "./use-now";
+
+export type LiveArticleListProps = {
+  initialArticles: Article[];
+  initialNextCursor: string | null;
+  /** Server time (ms) the first render measures relative times against. */
+  now: number;
+  filter?: LiveFilter;
+  /** false for older pages (?before=): nothing new belongs at their top. */
+  live?: boolean;
+  /** Show the first story large. */
+  lead?: boolean;
+  heading: string;
+  emptyMessage?: string;
+};
+
+export function LiveArticleList(props: LiveArticleListProps) {
+  // A new filter is a new list: remount rather than carry state across client-side navigations.
+  const key = `${props.filter?.source ?? ""}|${props.filter?.category ?? ""}|${props.live !== false}|${props.initialArticles[0]?.id ?? ""}`;
+  return <LiveArticleListView key={key} {...props} />;
+}
+
+function LiveArticleListView({
+  initialArticles,
+  initialNextCursor,
+  now: serverNow,
+  filter,
+  live = true,
+  lead = true,
+  heading,
+  emptyMessage = "No stories yet. New ones will appear here as soon as they are published.",
+}: LiveArticleListProps) {
+  const { articles, pendingCount, fresh, nextCursor, transport, announcement, loadState, loadMore, revealPending } =
+    useLiveArticles({ initialArticles, initialNextCursor, filter, live });
+  const now = useNow(serverNow);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const headingId = "story-list-heading";
+
+  function showNewStories() {
+    revealPending();
+    const reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    window.scrollTo({ top: 0, behavior: reduceMotion ? "auto" : "smooth" });
+    // The button disappears; keep keyboard users where the new stories are.
+    headingRef.current?.focus({ preventScroll: true });
+  }
+
+  return (
+    <section data-live-transport={transport} aria-labelledby={headingId}>
+      <div className="mb-6 flex items-end justify-between gap-4 border-b-2 border-ink pb-2">
+        <h2 id={headingId} ref={headingRef} tabIndex={-1} className="font-serif text-xl font-bold sm:text-2xl">
+          {heading}
+        </h2>
+        {live ? <LiveStatus transport={transport} /> : null}
+      </div>
+
+      {/* Polite, rate-limited announcements; never moves focus. */}
+      <p aria-live="polite" aria-atomic="true" className="sr-only" data-testid="live-announcer">
+        {announcement}
+      </p>
+
+      {pendingCount > 0 ? (
+        // Fixed, so showing it shifts nothing in the page.
+        <button
+          type="button"
+          data-testid="new-stories"
+          onClick={showNewStories}
+          className="fixed top-3 left-1/2 z-40 inline-flex h-10 -translate-x-1/2 items-center gap-2 rounded-full bg-ink px-4 text-sm font-semibold text-paper shadow-lg hover:opacity-90"
+        >
+          <svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2.5" aria-hidden="true">
+            <path d="M12 19V5M5 12l7-7 7 7" strokeLinecap="round" strokeLinejoin="round" />
+          </svg>
+          {pendingCount} new {pendingCount === 1 ? "story" : "stories"}
+        </button>
+      ) : null}
+
+      {articles.length === 0 ? <p className="py-12 text-center text-muted">{emptyMessage}</p> : null}
+
+      <ul data-testid="article-list" className="grid gap-x-8 gap-y-8 sm:grid-cols-2 lg:grid-cols-3">
+        {articles.map((article, index) => {
+          const isLead = lead && index === 0;
+          return (
+            <li
+              key={article.id}
+              className={isLead ? "pb-2 sm:col-span-2 lg:col-span-3" : "min-w-0 border-t border-line pt-4"}
+            >
+              <ArticleCard article={article} now={now} variant={isLead ? "lead" : "standard"} fresh={fresh.has(article.id)} />
+            </li>
+          );
+        })}
+      </ul>
+
+      <nav aria-label="Older stories" className="mt-10 flex flex-col items-center gap-3">
+        {nextCursor !== null ? (
+          <>
+            <button
+              type="button"
+              data-testid="load-more"
+              onClick={() => void loadMore()}
+              disabled={loadState === "loading"}
+              aria-describedby={loadState === "error" ? "load-more-error" : undefined}
+              className="h-11 rounded-md border border-line-strong bg-surface px-6 text-sm font-semibold text-ink hover:bg-sunken disabled:cursor-progress disabled:opacity-60"
+            >
+              {loadState === "loading" ? "Loading…" : "Load more"}
+            </button>
+            {loadState === "error" ? (
+              <p id="load-more-error" role="status" className="text-sm text-bad">
+                Older stories could not be loaded. Try again.
+              </p>
+            ) : null}
+            {/* A real link, for readers without JavaScript and for crawlers. */}
+            <a href={`?before=${encodeURIComponent(nextCursor)}`} className="text-sm text-muted underline underline-offset-2 hover:text-ink">
+              Older stories
+            </a>
+          </>
+        ) : articles.length > 0 ? (
+          <p className="text-sm text-muted">You have reached the oldest stories.</p>
+        ) : null}
+      </nav>
+    </section>
+  );
+}
+
+function LiveStatus({ transport }: { transport: LiveTransport }) {
+  // Nothing until connected: without JavaScript there is no live connection to speak of.
+  if (transport !== "socket" && transport !== "sse") return null;
+  return (
+    <p className="flex items-center gap-2 text-xs font-semibold tracking-wide text-muted uppercase">
+      <span aria-hidden="true" className="inline-block size-2 rounded-full bg-ok motion-safe:animate-pulse" />
+      Live
+    </p>
+  );
+}
