@@ -24,6 +24,12 @@ function describe(summary: string): string | undefined {
   return text.length > 200 ? `${text.slice(0, 197).trimEnd()}…` : text;
 }
 
+/** Many feeds carry only a summary: then the body would repeat the standfirst word for word. */
+function hasMoreThanSummary(contentHtml: string, summary: string): boolean {
+  const bodyText = contentHtml.replace(/<[^>]*>/g, " ").replace(/&[#\w]+;/g, "x").replace(/\s+/g, " ").trim();
+  return bodyText.length > 0 && bodyText.length > summary.replace(/…$/, "").trim().length + 40;
+}
+
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const { slug } = await params;
   const article = await loadArticle(slug);
@@ -155,7 +161,7 @@ export default async function ArticlePage({ params }: { params: Params }) {
           </figure>
         ) : null}
 
-        {article.contentHtml.trim() ? (
+        {hasMoreThanSummary(article.contentHtml, article.summary) ? (
           // Sanitized at ingestion (lib/ingest): only an allow-list of tags and attributes is stored.
           <div className="article-body mt-8" dangerouslySetInnerHTML={{ __html: article.contentHtml }} />
         ) : null}
