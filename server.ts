@@ -10,7 +10,6 @@ import { createLogger } from "./lib/log";
 import { applyMigrations } from "./lib/boot/migrate";
 import { ensureBuild } from "./lib/boot/ensure-build";
 import { configureDb, disconnectDb } from "./lib/db/client";
-import { databaseKind } from "./lib/db/database-url";
 import { getArticlesSince } from "./lib/queries/articles";
 import { seedDefaultSources } from "./prisma/seed";
 import { createLocalBus, RecentArticles } from "./lib/realtime/bus";
@@ -56,11 +55,6 @@ async function main(): Promise<void> {
   const logger = createLogger(env.logLevel);
   const dev = env.nodeEnv !== "production";
 
-  if (databaseKind(env.databaseUrl) === "postgresql") {
-    // Named in the contract as the path to many instances; not built yet (see the issue notes).
-    process.stderr.write("Invalid environment variable DATABASE_URL: PostgreSQL mode is not available in this version yet; use file:<path> (SQLite)\n");
-    process.exit(1);
-  }
   await applyMigrations(env.databaseUrl);
   await configureDb();
   if (env.seed) {

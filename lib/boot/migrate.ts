@@ -1,4 +1,6 @@
 // Applies committed migrations with Prisma's own CLI (the JavaScript engine, see prisma.config.ts).
+// The same command serves both engines: prisma.config.ts picks the schema, the migrations folder and the
+// driver adapter from DATABASE_URL (prisma/migrations for SQLite, prisma/postgresql/migrations for PostgreSQL).
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";

@@ -1,0 +1,224 @@
+// PostgreSQL mode end to end below the HTTP layer: migrations through the real CLI, then the repositories
+// (articles, search, clusters, scheduling) on a database of its own, created here and dropped afterwards.
+// PostgreSQL must be reachable (127.0.0.1:5432, or NEWSWIRE_TEST_POSTGRES_URL): without it this file fails.
+import { Client } from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applyMigrations } from "../boot/migrate";
+import type { ArticleCandidate } from "../domain/feed";
+import { sha256Hex } from "../domain/hash";
+import { insertNewArticles, listArticles, listArticlesAfter, searchArticles, findArticleBySlug, findLatestSequence } from "./articles";
+import { configureDb, dbKind, disconnectDb, getDb, pingDb } from "./client";
+import { assignStoryClusters, listClusterArticles } from "./clusters";
+import { toTsQuery } from "./search";
+import { claimDueSources, insertSource, listSourcesWithHealth, recordFetchOutcome } from "./sources";
+
+const adminUrl = process.env.NEWSWIRE_TEST_POSTGRES_URL || "postgresql://root@127.0.0.1:5432/test";
+const databaseName = `newswire_test_${process.pid}_${Date.now()}`;
+const databaseUrl = (() => {
+  const url = new URL(adminUrl);
+  url.pathname = `/${databaseName}`;
+  return url.toString();
+})();
+const previousUrl = process.env.DATABASE_URL;
+let created = false;
+
+async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: adminUrl, connectionTimeoutMillis: 5_000 });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new Error(
+      `PostgreSQL is not reachable at ${adminUrl} (${(error as Error).message}). These tests need it: start it with ` +
+        "`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`, or point NEWSWIRE_TEST_POSTGRES_URL at a server.",
+    );
+  }
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+let sourceA: number;
+let sourceB: number;
+let sourceC: number;
+
+beforeAll(async () => {
+  await admin(async (client) => {
+    await client.query(`CREATE DATABASE "${databaseName}"`);
+    created = true;
+    // Not UTC on purpose: dates must survive a session time zone that differs from the process's.
+    await client.query(`ALTER DATABASE "${databaseName}" SET timezone TO 'America/New_York'`);
+  });
+  await disconnectDb();
+  process.env.DATABASE_URL = databaseUrl;
+  await applyMigrations(databaseUrl);
+  await configureDb();
+  sourceA = (await insertSource({ slug: "alpha", name: "Alpha", feedUrl: "https://alpha.example/feed", category: "world", pollIntervalSeconds: 300 })).id;
+  sourceB = (await insertSource({ slug: "beta", name: "Beta", feedUrl: "https://beta.example/feed", category: "science", pollIntervalSeconds: 300 })).id;
+  sourceC = (await insertSource({ slug: "gamma", name: "Gamma", feedUrl: "https://gamma.example/feed", category: "world", pollIntervalSeconds: 300 })).id;
+});
+
+afterAll(async () => {
+  await disconnectDb();
+  if (previousUrl === undefined) delete process.env.DATABASE_URL;
+  else process.env.DATABASE_URL = previousUrl;
+  if (!created) return;
+  await admin(async (client) => {
+    await client.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [databaseName]);
+    await client.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
+  });
+});
+
+let n = 0;
+function candidate(overrides: Partial<ArticleCandidate> = {}): ArticleCandidate {
+  n += 1;
+  const title = overrides.title ?? `Story number ${n}`;
+  const summary = overrides.summary ?? `Summary ${n}`;
+  const url = overrides.url ?? `https://alpha.example/stories/${n}`;
+  return {
+    dedupeKey: `g:${n}`,
+    title,
+    url,
+    normalizedUrl: url.replace(/^https?:\/\//, ""),
+    summary,
+    contentHtml: "",
+    contentHash: sha256Hex(`${title}\u0000${summary}`),
+    imageUrl: null,
+    author: null,
+    publishedAt: new Date(Date.UTC(2026, 0, 1, 0, n)),
+    updatedAt: new Date(Date.UTC(2026, 0, 1, 0, n)),
+    ...overrides,
+  };
+}
+
+describe("PostgreSQL mode", () => {
+  it("connects with the PostgreSQL client, answers pings, and has the search column", async () => {
+    expect(dbKind(getDb())).toBe("postgresql");
+    // (information_schema names are of type "name", which @prisma/adapter-pg 6.19 cannot read: cast them.)
+    expect(await pingDb()).toBe(true);
+    const columns = await getDb().$queryRawUnsafe<{ column_name: string }[]>(
+      `SELECT column_name::text AS column_name FROM information_schema.columns WHERE table_name = 'Article' AND column_name = 'searchVector'`,
+    );
+    expect(columns).toHaveLength(1);
+  });
+
+  it("inserts oldest first, keeps dates exact, dedupes, and updates in place keeping the cursor", async () => {
+    const newer = candidate({ publishedAt: new Date(Date.UTC(2026, 0, 2, 12, 30, 15, 123)) });
+    const older = candidate({ publishedAt: new Date(Date.UTC(2026, 0, 1, 23, 59, 59, 999)) });
+    const result = await insertNewArticles(sourceA, [newer, older]);
+    expect(result.inserted.map((a) => a.title)).toEqual([older.title, newer.title]);
+    expect(result.inserted[0].id).toBeLessThan(result.inserted[1].id);
+    expect(result.inserted[0]).toMatchObject({ path: `/articles/${result.inserted[0].slug}`, category: "world", source: { slug: "alpha", name: "Alpha" } });
+    expect(result.inserted.map((a) => a.publishedAt)).toEqual([older.publishedAt.toISOString(), newer.publishedAt.toISOString()]);
+    expect((await findArticleBySlug(result.inserted[1].slug))?.publishedAt).toBe(newer.publishedAt.toISOString());
+
+    expect(await insertNewArticles(sourceA, [older])).toMatchObject({ inserted: [], updated: 0, unchanged: 1 });
+    const edited = { ...older, title: `${older.title} (updated)`, contentHash: "changed" };
+    expect(await insertNewArticles(sourceA, [edited])).toMatchObject({ inserted: [], updated: 1 });
+    const row = (await listArticles({ limit: 100 })).articles.find((a) => a.id === result.inserted[0].id);
+    expect(row).toMatchObject({ title: edited.title, cursor: result.inserted[0].cursor });
+  });
+
+  it("stores a story syndicated by a second source only once", async () => {
+    const story = candidate({ url: "https://wire.example/2026/01/big-news", normalizedUrl: "wire.example/2026/01/big-news" });
+    expect((await insertNewArticles(sourceA, [story])).inserted).toHaveLength(1);
+    expect((await insertNewArticles(sourceB, [{ ...story, dedupeKey: "g:other-guid" }])).inserted).toHaveLength(0);
+  });
+
+  it("pages newest first without gaps or repeats, replays after a cursor oldest first, and filters", async () => {
+    for (let i = 0; i < 7; i++) await insertNewArticles(sourceB, [candidate({ url: `https://beta.example/p/${i}`, normalizedUrl: `beta.example/p/${i}` })]);
+    const all = (await listArticles({ limit: 1000 })).articles.map((a) => a.id);
+    expect(all[0]).toBe(await findLatestSequence());
+    const seen: number[] = [];
+    let before: number | undefined;
+    for (;;) {
+      const page = await listArticles({ limit: 3, beforeSequence: before });
+      seen.push(...page.articles.map((a) => a.id));
+      if (!page.nextCursor) break;
+      before = Number(page.nextCursor);
+    }
+    expect(seen).toEqual(all);
+    expect([...all].sort((a, b) => b - a)).toEqual(all);
+    expect((await listArticlesAfter(all[3], { limit: 100 })).map((a) => a.id)).toEqual(all.slice(0, 3).reverse());
+    const beta = (await listArticles({ limit: 100, sourceSlug: "beta" })).articles;
+    expect(beta).toHaveLength(7);
+    expect(beta.every((a) => a.source.slug === "beta")).toBe(true);
+    expect((await listArticles({ limit: 100, category: "science" })).articles.every((a) => a.category === "science")).toBe(true);
+  });
+
+  it("searches titles and summaries with prefixes, folded accents, ranking and inert operators", async () => {
+    await insertNewArticles(sourceB, [
+      candidate({ title: "Volcanic eruption in Iceland", summary: "Lava reached the town of Grindavík", url: "https://beta.example/volcano", normalizedUrl: "beta.example/volcano" }),
+      candidate({ title: "Markets calm", summary: "Investors shrug off the eruption news", url: "https://beta.example/markets", normalizedUrl: "beta.example/markets" }),
+    ]);
+    await insertNewArticles(sourceC, [
+      candidate({ title: "Café owners in Zürich protest", summary: "Rents doubled", url: "https://gamma.example/cafe", normalizedUrl: "gamma.example/cafe" }),
+    ]);
+    const ranked = await searchArticles("eruption", { limit: 10, offset: 0 });
+    expect(ranked.map((a) => a.title)).toEqual(["Volcanic eruption in Iceland", "Markets calm"]);
+    expect((await searchArticles("eruption", { limit: 1, offset: 1 })).map((a) => a.title)).toEqual(["Markets calm"]);
+    expect((await searchArticles("grindavik", { limit: 10, offset: 0 })).map((a) => a.title)).toEqual(["Volcanic eruption in Iceland"]);
+    expect((await searchArticles("GRINDAVÍK", { limit: 10, offset: 0 })).map((a) => a.title)).toEqual(["Volcanic eruption in Iceland"]);
+    expect((await searchArticles("cafe zur", { limit: 10, offset: 0 })).map((a) => a.title)).toEqual(["Café owners in Zürich protest"]);
+    expect((await searchArticles("volc", { limit: 10, offset: 0 })).map((a) => a.title)).toEqual(["Volcanic eruption in Iceland"]);
+    expect(await searchArticles("volcanic markets", { limit: 10, offset: 0 })).toEqual([]);
+    // Operators stay words: "|" is not OR here (that would find both), all words are required.
+    expect((await searchArticles("eruption' | 'calm", { limit: 10, offset: 0 })).map((a) => a.title)).toEqual(["Markets calm"]);
+    expect(await searchArticles('" OR * NEAR(', { limit: 10, offset: 0 })).toEqual([]);
+    expect(await searchArticles("'):* | !x & <->", { limit: 10, offset: 0 })).toEqual([]);
+    expect(await searchArticles("\\", { limit: 10, offset: 0 })).toEqual([]);
+    expect(await searchArticles("zzzz", { limit: 10, offset: 0 })).toEqual([]);
+    expect(await searchArticles("eruption", { limit: 10, offset: 0, category: "world" })).toEqual([]);
+    expect((await searchArticles("eruption", { limit: 10, offset: 0, sourceSlug: "beta" })).map((a) => a.title)).toHaveLength(2);
+
+    const viaList = await listArticles({ limit: 10, search: "eruption" });
+    expect(viaList.articles.map((a) => a.title)).toEqual(["Markets calm", "Volcanic eruption in Iceland"]);
+    const firstPage = await listArticles({ limit: 1, search: "eruption" });
+    expect(firstPage.nextCursor).not.toBeNull();
+    const secondPage = await listArticles({ limit: 1, search: "eruption", beforeSequence: Number(firstPage.nextCursor) });
+    expect(secondPage.articles.map((a) => a.title)).toEqual(["Volcanic eruption in Iceland"]);
+    expect(secondPage.nextCursor).toBeNull();
+  });
+
+  it("builds tsqueries whose words are quoted and whose last word is a prefix", () => {
+    expect(toTsQuery("Volcanic  eru")).toBe("'volcanic' & 'eru':*");
+    expect(toTsQuery("a")).toBe("'a'");
+    expect(toTsQuery("' | ! :*")).toBeNull();
+  });
+
+  it("groups near-identical headlines from other sources, within two days", async () => {
+    const ingest = async (sourceId: number, title: string, hoursAgo = 1) => {
+      const at = new Date(Date.now() - hoursAgo * 3600_000);
+      const [article] = (await insertNewArticles(sourceId, [candidate({ title, publishedAt: at, updatedAt: at, url: `https://x.example/${n + 1}` })])).inserted;
+      await assignStoryClusters([article.id]);
+      return article;
+    };
+    const first = await ingest(sourceA, "Magnitude 6.1 earthquake strikes central Japan");
+    const second = await ingest(sourceB, "Earthquake of magnitude 6.1 strikes central Japan");
+    const third = await ingest(sourceC, "Strong earthquake strikes central Japan, magnitude 6.1");
+    const unrelated = await ingest(sourceC, "Parliament passes the annual budget after long debate");
+    expect((await listClusterArticles(first.id, first.id)).map((a) => a.id).sort()).toEqual([second.id, third.id].sort());
+    expect((await listClusterArticles(first.id, third.id)).map((a) => a.id)).not.toContain(unrelated.id);
+    expect((await findArticleBySlug(third.slug))?.clusterId).toBe(first.id);
+
+    const a = await ingest(sourceA, "City council approves new cycling lanes downtown");
+    const b = await ingest(sourceA, "City council approves new cycling lanes downtown plan");
+    const c = await ingest(sourceB, "City council approves new cycling lanes downtown", 24 * 5);
+    for (const article of [a, b, c]) expect(await listClusterArticles(article.id, article.id)).toEqual([]);
+  });
+
+  it("claims due sources once and records fetch outcomes", async () => {
+    const now = new Date();
+    const claimed = await claimDueSources(now, 10, 60);
+    expect(claimed.map((source) => source.slug).sort()).toEqual(["alpha", "beta", "gamma"]);
+    expect(await claimDueSources(now, 10, 60)).toEqual([]);
+    expect((await claimDueSources(new Date(now.getTime() + 61_000), 1, 60)).map((source) => source.id)).toHaveLength(1);
+
+    const fetchedAt = new Date(Date.UTC(2026, 2, 3, 4, 5, 6, 789));
+    await recordFetchOutcome(sourceA, { kind: "failure", fetchedAt, nextCheckAt: new Date(fetchedAt.getTime() + 300_000), error: "HTTP 500" });
+    const alpha = (await listSourcesWithHealth()).find((source) => source.id === sourceA);
+    expect(alpha).toMatchObject({ lastFetchedAt: fetchedAt.toISOString(), lastError: "HTTP 500", errorCount: 1 });
+    expect(alpha?.articleCount).toBeGreaterThan(0);
+  });
+});
