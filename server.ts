@@ -24,6 +24,7 @@ import { registerRuntime } from "./lib/runtime";
 import { createMetrics } from "./lib/metrics";
 import { attachDemoNewsroom } from "./lib/demo/attach-demo";
 import { createPageCache } from "./lib/http/page-cache";
+import { checkApiRoute } from "./lib/http/api-routes";
 
 /** Anonymous pages whose content changes only when articles or sources do. `/sources` shows live health: not cached. */
 function isCacheablePage(pathname: string): boolean {
@@ -95,6 +96,14 @@ async function main(): Promise<void> {
         },
       );
       return;
+    }
+    if (req.url?.startsWith("/api/")) {
+      const route = checkApiRoute(req.url.split("?")[0], req.method ?? "GET");
+      if (!route.ok) {
+        res.writeHead(route.status, { "content-type": "application/json", ...(route.allow ? { allow: route.allow } : {}) });
+        res.end(route.body);
+        return;
+      }
     }
     if (demo?.handle(req, res)) return;
     if (pageCache.handle(req, res)) return;

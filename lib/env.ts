@@ -63,6 +63,9 @@ export type Env = {
   seed: boolean;
 };
 
+/** Values that may hold credentials are never repeated in error messages. */
+const SECRET_VARIABLES = new Set(["ADMIN_TOKEN", "DATABASE_URL", "REDIS_URL"]);
+
 export class EnvError extends Error {
   constructor(readonly variable: string, detail: string) {
     super(`Invalid environment variable ${variable}: ${detail}`);
@@ -80,7 +83,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   if (!result.success) {
     const issue = result.error.issues[0];
     const variable = String(issue.path[0] ?? "environment");
-    const received = source[variable];
+    const received = SECRET_VARIABLES.has(variable) ? undefined : source[variable];
     throw new EnvError(variable, `${issue.message}${received !== undefined ? ` (got "${received}")` : ""}`);
   }
   const env = result.data;

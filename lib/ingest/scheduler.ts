@@ -36,6 +36,9 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   const logger = options.context.logger;
   const hostLimiter = createHostLimiter(options.perHostConcurrency ?? 2);
   const active = new Set<Promise<void>>();
+  /** Sources being checked by this loop, and those asked to be checked again as soon as that ends. */
+  const checking = new Set<number>();
+  const recheck = new Set<number>();
   let timer: NodeJS.Timeout | undefined;
   let closing = false;
   let looking = false;
@@ -72,8 +75,15 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       if (free > 0) {
         const due = await claimDueSources(new Date(), free, CLAIM_LEASE_SECONDS);
         for (const source of due) {
+          checking.add(source.id);
           const task = check(source)
             .catch((error) => logger.error({ err: error, sourceId: source.id, url: source.feedUrl }, "source check crashed"))
+            .then(async () => {
+              checking.delete(source.id);
+              // A refresh asked for during the check runs now, after the check's outcome is recorded.
+              if (recheck.delete(source.id) && !closing) await markSourceDue(source.id);
+            })
+            .catch((error) => logger.error({ err: error, sourceId: source.id, url: source.feedUrl }, "could not queue the requested refresh"))
             .finally(() => {
               active.delete(task);
               schedule(0);
@@ -100,6 +110,11 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   return {
     wake: () => schedule(0),
     async refreshNow(sourceId) {
+      if (checking.has(sourceId)) {
+        // Never two fetches of one source at once: check it again when this one ends.
+        recheck.add(sourceId);
+        return true;
+      }
       const exists = await markSourceDue(sourceId);
       if (exists) schedule(0);
       return exists;

@@ -22,7 +22,7 @@ export async function freePort(): Promise<number> {
 export function tempDatabaseUrl(name: string): string {
   const dir = path.join(ROOT, "tests", ".tmp");
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${name}-${process.pid}-${Date.now()}.db`);
+  const file = path.join(dir, `${name}-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.db`);
   return `file:${file}`;
 }
 
@@ -58,7 +58,8 @@ export async function startNewswire(options: { env?: Record<string, string>; por
   });
   child.stdout!.on("data", (chunk) => (output += chunk));
   child.stderr!.on("data", (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  // "close" (not "exit"): it fires once stdout and stderr are drained, so output() has the last lines.
+  const exited = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
 
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   while (!output.includes('"msg":"newswire listening"')) {
