@@ -142,16 +142,20 @@ export function ArticleCard({ article, now, variant = "standard", highlightTerms
     );
   }
 
+  // The same element tree as the lead card, only other classes: when a live story arrives the old lead
+  // becomes a standard card, and a different tree would make React rebuild it, dropping keyboard focus.
   return (
     <article
       data-testid="article-card"
       data-article-id={article.id}
       className={[...frame, "flex flex-col gap-3"].join(" ")}
     >
-      {thumbnail}
-      {meta}
-      {title}
-      {summary}
+      <div>{thumbnail}</div>
+      <div className="flex min-w-0 flex-col gap-3">
+        {meta}
+        {title}
+        {summary}
+      </div>
     </article>
   );
 }

