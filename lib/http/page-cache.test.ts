@@ -21,6 +21,8 @@ async function serve(render: (res: http.ServerResponse, url: string) => void) {
 
 const page = (body: string) => (res: http.ServerResponse) => {
   res.setHeader("content-type", "text/html");
+  // What Next sends for every dynamic page.
+  res.setHeader("cache-control", "private, no-cache, no-store, max-age=0, must-revalidate");
   res.write("<html>");
   res.end(`${body}</html>`);
 };
@@ -33,6 +35,7 @@ describe("page cache", () => {
     const second = await fetch(`${base}/`);
     expect(await second.text()).toBe("<html>v1</html>");
     expect(second.headers.get("x-page-cache")).toBe("hit");
+    expect(second.headers.get("cache-control")).toBe("public, max-age=0, must-revalidate");
     expect(renders()).toBe(1);
     const etag = second.headers.get("etag")!;
     expect((await fetch(`${base}/`, { headers: { "if-none-match": etag } })).status).toBe(304);

@@ -70,9 +70,10 @@ export function createPageCache(options: PageCacheOptions) {
     res.end = ((chunk?: unknown, ...rest: unknown[]) => {
       collect(chunk, rest[0]);
       const result = end(chunk, ...rest);
-      // Store only complete, successful, shareable responses rendered against the current data.
-      const cacheControl = String(res.getHeader("cache-control") ?? "");
-      if (!tooBig && res.statusCode === 200 && generation === startedGeneration && !res.getHeader("set-cookie") && !/private|no-store/.test(cacheControl)) {
+      // Store only complete, successful responses rendered against the current data. Next marks every
+      // dynamic page `private, no-store`; for these anonymous paths that is not true (the request carried no
+      // cookie or credentials), so the cache decides, and a response that sets a cookie is never shared.
+      if (!tooBig && res.statusCode === 200 && generation === startedGeneration && !res.getHeader("set-cookie")) {
         const body = Buffer.concat(chunks);
         const headers: Record<string, string | string[]> = {};
         for (const [name, value] of Object.entries(res.getHeaders())) {

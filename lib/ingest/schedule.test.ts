@@ -18,8 +18,13 @@ describe("adaptive schedule", () => {
     expect(interval).toBe(ceilingSeconds);
   });
 
+  it("never polls a quiet source less often than the base interval", () => {
+    expect(ceilingSeconds).toBe(base);
+    expect(scheduleBounds(10)).toEqual({ floorSeconds: 5, ceilingSeconds: 10 });
+  });
+
   it("never polls sooner than the server's max-age, within the ceiling", () => {
-    expect(nextPollInterval({ previousSeconds: base, newArticles: 5, baseIntervalSeconds: base, cacheMaxAgeSeconds: 900 })).toBe(900);
+    expect(nextPollInterval({ previousSeconds: floorSeconds, newArticles: 5, baseIntervalSeconds: base, cacheMaxAgeSeconds: 200 })).toBe(200);
     expect(nextPollInterval({ previousSeconds: base, newArticles: 5, baseIntervalSeconds: base, cacheMaxAgeSeconds: 10 ** 6 })).toBe(ceilingSeconds);
   });
 });

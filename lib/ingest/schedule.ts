@@ -2,11 +2,15 @@
 
 export type ScheduleBounds = { floorSeconds: number; ceilingSeconds: number };
 
-/** Busy sources may be checked four times as often as the base interval, quiet ones four times as rarely. */
+/**
+ * Busy sources may be checked up to four times as often as the base interval; quiet ones never less often
+ * than the base interval itself, so a story reaches readers within POLL_INTERVAL_SECONDS of publication
+ * whatever the source's history (issue 5's freshness target). A server's max-age can stretch it no further.
+ */
 export function scheduleBounds(baseIntervalSeconds: number): ScheduleBounds {
   return {
-    floorSeconds: Math.max(30, Math.round(baseIntervalSeconds / 4)),
-    ceilingSeconds: Math.max(60, baseIntervalSeconds * 4),
+    floorSeconds: Math.max(5, Math.round(baseIntervalSeconds / 4)),
+    ceilingSeconds: baseIntervalSeconds,
   };
 }
 

@@ -12,7 +12,7 @@ import { SOCKET_PATH, type ClientToServerEvents, type LiveFilter, type ServerToC
 
 export type ReplayArticles = (afterId: number, filter: LiveFilter, limit: number) => Promise<Article[]>;
 
-type SocketData = { filter: LiveFilter; room: string; resumeToken: number };
+type SocketData = { filter: LiveFilter; room: string; resumeToken: number; replayedUpTo: number };
 export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 const REPLAY_PAGE = 500;
@@ -58,7 +58,8 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
     const { filter, room } = socket.data;
     // Out of the room while replaying, so live articles cannot overtake the missed ones.
     await socket.leave(room);
-    let lastId = afterId;
+    // A client may ask twice on one connection (handshake cursor and a resume event): never resend.
+    let lastId = Math.max(afterId, socket.data.replayedUpTo);
     try {
       for (let sent = 0; sent < REPLAY_MAX; ) {
         const page = await replay(lastId, filter, REPLAY_PAGE);
@@ -67,6 +68,7 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
           socket.emit("article:new", article);
           lastId = article.id;
         }
+        socket.data.replayedUpTo = Math.max(socket.data.replayedUpTo, lastId);
         sent += page.length;
         if (page.length < REPLAY_PAGE) break;
       }
@@ -76,8 +78,11 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
       if (token === socket.data.resumeToken && socket.connected) {
         // Synchronous from here to join: nothing can be published in between.
         for (const article of recent.after(lastId)) {
-          if (matchesFilter(article, filter)) socket.emit("article:new", article);
+          if (!matchesFilter(article, filter)) continue;
+          socket.emit("article:new", article);
+          lastId = article.id;
         }
+        socket.data.replayedUpTo = Math.max(socket.data.replayedUpTo, lastId);
         await socket.join(room);
       }
     }
@@ -86,7 +91,7 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
   io.on("connection", (socket) => {
     const auth = (socket.handshake.auth ?? {}) as Record<string, unknown>;
     const filter = cleanFilter(auth);
-    socket.data = { filter, room: roomFor(filter), resumeToken: 0 };
+    socket.data = { filter, room: roomFor(filter), resumeToken: 0, replayedUpTo: 0 };
     void socket.join(socket.data.room);
     const handshakeCursor = typeof auth.cursor === "string" ? tryDecodeCursor(auth.cursor) : undefined;
     if (handshakeCursor !== undefined) void resume(socket, handshakeCursor);
