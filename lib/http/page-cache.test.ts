@@ -69,7 +69,30 @@ describe("page cache", () => {
     expect(renders()).toBe(10);
   });
 
-  it("does not store a page that was being rendered when the data changed", async () => {
+  it("while one request renders a changed page afresh, others get the previous page instead of rendering too", async () => {
+    let version = 1;
+    let release: () => void = () => {};
+    const { cache, base, renders } = await serve((res) => {
+      const body = `v${version}`;
+      if (version === 1) return page(body)(res);
+      res.write("<html>");
+      release = () => res.end(`${body}</html>`);
+    });
+    await fetch(`${base}/`);
+    version = 2;
+    cache.invalidate();
+    const fresh = fetch(`${base}/`).then((r) => r.text());
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const during = await fetch(`${base}/`);
+    expect(during.headers.get("x-page-cache")).toBe("stale");
+    expect(await during.text()).toBe("<html>v1</html>");
+    release();
+    expect(await fresh).toBe("<html>v2</html>");
+    expect(await (await fetch(`${base}/`)).text()).toBe("<html>v2</html>");
+    expect(renders()).toBe(2);
+  });
+
+  it("renders again a page whose render overlapped a change", async () => {
     let release: () => void = () => {};
     const { cache, base, renders } = await serve((res) => {
       res.write("<html>");

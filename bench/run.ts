@@ -1,0 +1,135 @@
+// npm run bench [-- --quick] [-- --only <scenario>[,<scenario>…]] [-- --profile]
+//
+// Runs the benchmark scenarios one after another, each against a baseline measured in the same run, writes
+// bench/results/<scenario>.json and bench/results/summary.md, and prints the table. --quick runs every
+// scenario at tiny sizes, three at a time unless --serial (a CI smoke test; nothing is judged; results go to
+// bench/results/quick.tmp/).
+// --profile also writes V8 CPU profiles of the servers to bench/results/profiles.tmp/ (slower; figures from
+// such a run are not comparable). Every process the bench starts is stopped on exit, even on failure.
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import { ensureBuild } from "../lib/boot/ensure-build";
+import { installCleanupHandlers, killAllTracked, runCleanups } from "./lib/procs";
+import { markdownTable, readAllResults, writeResult, writeSummary, type ScenarioResult } from "./lib/results";
+import type { Scenario } from "./lib/scenario";
+import { ensureDir, log, machineInfo, RESULTS_DIR, ROOT } from "./lib/util";
+import { fanoutSocketIo, fanoutSse } from "./scenarios/fanout";
+import { reconnectStorm } from "./scenarios/reconnect-storm";
+import { homepage } from "./scenarios/homepage";
+import { ingestion } from "./scenarios/ingestion";
+import { freshness } from "./scenarios/freshness";
+
+const SCENARIOS: Scenario[] = [fanoutSocketIo, fanoutSse, reconnectStorm, homepage, ingestion, freshness];
+
+function usage(): never {
+  process.stderr.write(
+    `usage: npm run bench -- [--quick [--serial]] [--only <name>[,<name>…]] [--profile]\nscenarios: ${SCENARIOS.map((s) => s.name).join(", ")}\n`,
+  );
+  process.exit(2);
+}
+
+function parseArgs(argv: string[]) {
+  let quick = false;
+  let serial = false;
+  let profile = false;
+  let only: string[] | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--quick") quick = true;
+    else if (arg === "--profile") profile = true;
+    else if (arg === "--serial") serial = true;
+    else if (arg === "--only") only = (argv[++i] ?? usage()).split(",");
+    else if (arg.startsWith("--only=")) only = arg.slice(7).split(",");
+    else if (arg === "--help" || arg === "-h") usage();
+    else usage();
+  }
+  for (const name of only ?? []) if (!SCENARIOS.some((s) => s.name === name)) usage();
+  return { quick, serial, profile, only };
+}
+
+function ulimitNoFile(): string {
+  try {
+    return execFileSync("sh", ["-c", "ulimit -n"], { encoding: "utf8" }).trim();
+  } catch {
+    return "unknown";
+  }
+}
+
+async function main(): Promise<void> {
+  installCleanupHandlers();
+  const { quick, serial, profile, only } = parseArgs(process.argv.slice(2));
+  const selected = SCENARIOS.filter((s) => !only || only.includes(s.name));
+  const started = Date.now();
+  const limit = ulimitNoFile();
+  log(`${quick ? "quick smoke run" : "full run"}: ${selected.map((s) => s.name).join(", ")}; ulimit -n ${limit}`);
+  if (!quick && Number(limit) < 12_000) log(`warning: ulimit -n ${limit} is below the 12000 descriptors the 10k-client runs need in the server process`);
+
+  // Build once, up front, so no scenario's server start races another or pays for the build.
+  await ensureBuild((message) => log(message), ROOT);
+
+  const profileRoot = profile ? ensureDir(path.join(RESULTS_DIR, "profiles.tmp")) : undefined;
+  let failed = 0;
+  const runOne = async (scenario: Scenario): Promise<void> => {
+    const scenarioStarted = Date.now();
+    const machine = { ...machineInfo(), ulimitNoFile: limit };
+    log(`— ${scenario.name}: ${scenario.title}`);
+    let result: ScenarioResult;
+    try {
+      const output = await scenario.run({
+        quick,
+        profileDir: profileRoot ? ensureDir(path.join(profileRoot, scenario.name)) : undefined,
+        log: (message) => log(`${scenario.name}: ${message}`),
+      });
+      result = { scenario: scenario.name, title: scenario.title, quick, startedAt: new Date(scenarioStarted).toISOString(), durationSeconds: Math.round((Date.now() - scenarioStarted) / 1000), machine, ...output };
+    } catch (error) {
+      failed += 1;
+      log(`${scenario.name} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      result = {
+        scenario: scenario.name,
+        title: scenario.title,
+        quick,
+        startedAt: new Date(scenarioStarted).toISOString(),
+        durationSeconds: Math.round((Date.now() - scenarioStarted) / 1000),
+        machine,
+        method: [],
+        rows: [],
+        notes: [],
+        details: {},
+        error: error instanceof Error ? error.message : String(error),
+      };
+    }
+    log(`${scenario.name}: wrote ${path.relative(ROOT, writeResult(result))} (${result.durationSeconds} s)`);
+  };
+
+  if (quick && !serial) {
+    // A smoke run judges nothing, so its scenarios may share the machine: three at a time.
+    const queue = [...selected];
+    await Promise.all(
+      Array.from({ length: Math.min(3, queue.length) }, async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) await runOne(next);
+      }),
+    );
+    await runCleanups();
+    killAllTracked();
+  } else {
+    for (const scenario of selected) {
+      await runOne(scenario);
+      // Whatever a failed scenario left running goes now, before the next one measures anything.
+      await runCleanups();
+      killAllTracked();
+    }
+  }
+
+  const all = readAllResults(quick, SCENARIOS.map((s) => s.name));
+  const summary = writeSummary(all, quick);
+  process.stdout.write(`\n${markdownTable(all.filter((r) => selected.some((s) => s.name === r.scenario)))}\n\n`);
+  log(`summary: ${path.relative(ROOT, summary)}; total ${Math.round((Date.now() - started) / 1000)} s${failed ? `; ${failed} scenario(s) failed` : ""}`);
+  // Exit now rather than wait for idle keep-alive sockets and the like to time out.
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((error: unknown) => {
+  log(`bench failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  killAllTracked();
+  process.exit(1);
+});
