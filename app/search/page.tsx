@@ -1,9 +1,10 @@
 import type { Metadata } from "next";
 import { ValidationError } from "@/lib/domain/errors";
-import { queryArticles, type ArticlePage } from "@/lib/queries/articles";
+import { SEARCH_PAGE_SIZE, searchArticlesRanked } from "@/lib/queries/articles";
+import type { Article } from "@/lib/domain/article";
 import { ArticleCard } from "@/components/articles/article-card";
 import { queryTerms } from "@/components/articles/highlight";
-import { firstParam, parseBefore, type SearchParams } from "@/components/articles/page-data";
+import { firstParam, type SearchParams } from "@/components/articles/page-data";
 import { SearchForm } from "@/components/ui/search-form";
 
 export const dynamic = "force-dynamic";
@@ -14,12 +15,14 @@ export async function generateMetadata({ searchParams }: { searchParams: SearchP
   return { title: q ? `Search: ${q}` : "Search", robots: { index: false, follow: true } };
 }
 
-type Outcome = { kind: "none" } | { kind: "results"; page: ArticlePage } | { kind: "invalid"; message: string };
+type Outcome = { kind: "none" } | { kind: "results"; articles: Article[]; hasMore: boolean } | { kind: "invalid"; message: string };
 
-async function search(q: string | undefined, before: string | undefined): Promise<Outcome> {
+/** Best matches first (BM25 over the full-text index, titles weighted above summaries), a page at a time. */
+async function search(q: string | undefined, page: number): Promise<Outcome> {
   if (!q) return { kind: "none" };
   try {
-    return { kind: "results", page: await queryArticles({ q, cursor: before }) };
+    const articles = await searchArticlesRanked(q, page);
+    return { kind: "results", articles, hasMore: articles.length === SEARCH_PAGE_SIZE };
   } catch (error) {
     if (error instanceof ValidationError) return { kind: "invalid", message: "That search could not be run. Try fewer or shorter words." };
     throw error;
@@ -29,9 +32,9 @@ async function search(q: string | undefined, before: string | undefined): Promis
 export default async function SearchPage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
   const q = firstParam(params.q)?.trim().slice(0, 200) || undefined;
-  const parsedBefore = parseBefore(params.before);
-  const before = parsedBefore ?? undefined;
-  const outcome = await search(q, before);
+  const pageNumber = Math.min(Math.max(1, Number.parseInt(firstParam(params.page) ?? "1", 10) || 1), 50);
+  const later = pageNumber > 1;
+  const outcome = await search(q, pageNumber);
   const terms = queryTerms(q);
   const now = Date.now();
 
@@ -53,32 +56,32 @@ export default async function SearchPage({ searchParams }: { searchParams: Searc
       {outcome.kind === "results" ? (
         <section aria-labelledby="results-heading" className="mt-8">
           <h2 id="results-heading" className="border-b-2 border-ink pb-2 text-sm font-semibold tracking-wide text-muted uppercase">
-            {outcome.page.articles.length === 0
-              ? before
-                ? "No older results"
+            {outcome.articles.length === 0
+              ? later
+                ? "No more results"
                 : "No stories match"
-              : before
-                ? "Older results"
-                : `${outcome.page.articles.length}${outcome.page.nextCursor ? "+" : ""} ${outcome.page.articles.length === 1 ? "story" : "stories"}`}
+              : later
+                ? `More results, page ${pageNumber}`
+                : `${outcome.articles.length}${outcome.hasMore ? "+" : ""} ${outcome.articles.length === 1 ? "story" : "stories"}, best matches first`}
           </h2>
-          {outcome.page.articles.length === 0 ? (
+          {outcome.articles.length === 0 ? (
             <p className="mt-4 text-muted">Try different or fewer words.</p>
           ) : (
             <ol data-testid="search-results" className="divide-y divide-line">
-              {outcome.page.articles.map((article) => (
+              {outcome.articles.map((article) => (
                 <li key={article.id} className="py-5">
                   <ArticleCard article={article} now={now} variant="row" highlightTerms={terms} />
                 </li>
               ))}
             </ol>
           )}
-          {outcome.page.nextCursor ? (
+          {outcome.hasMore && pageNumber < 50 ? (
             <p className="mt-6 text-center">
               <a
-                href={`/search?${new URLSearchParams({ q: q ?? "", before: outcome.page.nextCursor })}`}
+                href={`/search?${new URLSearchParams({ q: q ?? "", page: String(pageNumber + 1) })}`}
                 className="inline-flex h-11 items-center rounded-md border border-line-strong bg-surface px-6 text-sm font-semibold hover:bg-sunken"
               >
-                Older results
+                More results
               </a>
             </p>
           ) : null}
