@@ -75,6 +75,8 @@ async function main(): Promise<void> {
   const metrics = createMetrics();
   const bus = createLocalBus();
   const recent = new RecentArticles();
+  // Shared by Socket.IO and SSE resume; filled once here, not by each transport.
+  bus.subscribe((articles) => recent.add(articles));
   const replay: ReplayArticles = (afterId, filter, limit) => getArticlesSince(afterId, filter, limit);
   const sse = createSseBroadcaster({ bus, replay, logger, recent });
   const pageCache = createPageCache({ isCacheablePath: isCacheablePage });

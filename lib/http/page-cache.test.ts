@@ -43,6 +43,14 @@ describe("page cache", () => {
     expect(await (await fetch(`${base}/`)).text()).toBe("<html>v1</html>");
   });
 
+  it("keeps bytes for one Accept-Encoding from answering another", async () => {
+    const { base, renders } = await serve((res) => page("x")(res));
+    await fetch(`${base}/`, { headers: { "accept-encoding": "gzip" } });
+    await fetch(`${base}/`, { headers: { "accept-encoding": "identity" } });
+    await fetch(`${base}/`, { headers: { "accept-encoding": "gzip" } });
+    expect(renders()).toBe(2);
+  });
+
   it("renders afresh after invalidation", async () => {
     let version = 1;
     const { cache, base, renders } = await serve((res) => page(`v${version}`)(res));

@@ -43,7 +43,8 @@ export function createPageCache(options: PageCacheOptions) {
     const url = req.url ?? "/";
     const pathname = url.split("?")[0];
     if (url.includes("_rsc=") || !options.isCacheablePath(pathname)) return null;
-    return url;
+    // Next compresses by Accept-Encoding: bytes stored for one encoding must not answer another.
+    return `${url}\u0000${req.headers["accept-encoding"] ?? ""}`;
   }
 
   function send(req: IncomingMessage, res: ServerResponse, page: CachedPage, state: "hit" | "stale"): void {

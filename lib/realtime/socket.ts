@@ -37,6 +37,8 @@ export type SocketServerOptions = {
 
 export function attachSocketServer(httpServer: HttpServer, options: SocketServerOptions) {
   const { bus, replay, logger } = options;
+  // One buffer may be shared by both transports; only its creator adds to it, so each article is kept once.
+  const ownsRecent = options.recent === undefined;
   const recent = options.recent ?? new RecentArticles();
   const io: LiveServer = new Server(httpServer, {
     path: SOCKET_PATH,
@@ -49,7 +51,7 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
   });
 
   const unsubscribe = bus.subscribe((articles) => {
-    recent.add(articles);
+    if (ownsRecent) recent.add(articles);
     for (const article of articles) io.to(roomsFor(article)).emit("article:new", article);
   });
 

@@ -37,6 +37,8 @@ export type SseOptions = {
 
 export function createSseBroadcaster(options: SseOptions) {
   const { bus, replay, logger } = options;
+  // One buffer may be shared by both transports; only its creator adds to it, so each article is kept once.
+  const ownsRecent = options.recent === undefined;
   const recent = options.recent ?? new RecentArticles();
   const clients = new Set<SseClient>();
 
@@ -50,7 +52,7 @@ export function createSseBroadcaster(options: SseOptions) {
   }
 
   const unsubscribe = bus.subscribe((articles) => {
-    recent.add(articles);
+    if (ownsRecent) recent.add(articles);
     for (const article of articles) {
       let encoded: string | undefined;
       for (const client of clients) {
