@@ -7,12 +7,13 @@
 // --profile also writes V8 CPU profiles of the servers to bench/results/profiles.tmp/ (slower; figures from
 // such a run are not comparable). Every process the bench starts is stopped on exit, even on failure.
 import { execFileSync } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { ensureBuild } from "../lib/boot/ensure-build";
 import { installCleanupHandlers, killAllTracked, runCleanups } from "./lib/procs";
 import { markdownTable, readAllResults, writeResult, writeSummary, type ScenarioResult } from "./lib/results";
 import type { Scenario } from "./lib/scenario";
-import { ensureDir, log, machineInfo, RESULTS_DIR, ROOT } from "./lib/util";
+import { ensureDir, log, machineInfo, RESULTS_DIR, ROOT, WORK_DIR } from "./lib/util";
 import { fanoutSocketIo, fanoutSse } from "./scenarios/fanout";
 import { reconnectStorm } from "./scenarios/reconnect-storm";
 import { homepage } from "./scenarios/homepage";
@@ -55,8 +56,17 @@ function ulimitNoFile(): string {
   }
 }
 
+/** Databases the scenarios create are named with this process's pid; an interrupted run leaves some. */
+function removeOurScratchFiles(): void {
+  if (!fs.existsSync(WORK_DIR)) return;
+  for (const name of fs.readdirSync(WORK_DIR)) {
+    if (name.includes(`-${process.pid}-`)) fs.rmSync(path.join(WORK_DIR, name), { force: true, recursive: true });
+  }
+}
+
 async function main(): Promise<void> {
   installCleanupHandlers();
+  process.on("exit", removeOurScratchFiles);
   const { quick, serial, profile, only } = parseArgs(process.argv.slice(2));
   const selected = SCENARIOS.filter((s) => !only || only.includes(s.name));
   const started = Date.now();

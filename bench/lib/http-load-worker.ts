@@ -40,7 +40,8 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     return new Promise((resolve) => {
       const started = performance.now();
       const request = http.get(
-        { hostname: target.hostname, port: target.port, path: target.pathname + target.search, agent, headers: { "accept-encoding": "identity", ...spec.headers } },
+        // What Chromium sends; bodies are counted as they come over the wire, never decompressed.
+        { hostname: target.hostname, port: target.port, path: target.pathname + target.search, agent, headers: { "accept-encoding": "gzip, deflate, br, zstd", ...spec.headers } },
         (response) => {
           let size = 0;
           response.on("data", (chunk: Buffer) => (size += chunk.length));

@@ -60,7 +60,8 @@ export class NewswireServer {
   static async start(options: NewswireOptions): Promise<NewswireServer> {
     const ownsDb = options.dbFile === undefined;
     const dbFile = options.dbFile ?? path.join(ensureDir(WORK_DIR), `${options.name}-${process.pid}-${Date.now()}.db`);
-    const nodeOptions = [process.env.NODE_OPTIONS ?? ""];
+    // BENCH_SERVER_NODE_OPTIONS: extra V8/Node flags for the server under test (experiments, e.g. GC tuning).
+    const nodeOptions = [process.env.NODE_OPTIONS ?? "", process.env.BENCH_SERVER_NODE_OPTIONS ?? ""];
     if (options.inspect || options.cpuProfDir) nodeOptions.push("--inspect=127.0.0.1:0");
     const running = await startNewswire({
       port: options.port,

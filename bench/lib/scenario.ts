@@ -50,7 +50,7 @@ export async function waitForIdle(pid: number | undefined, timeoutMs = 30_000): 
     const now = cpuMsOf(pid);
     quiet = now - last < 25 ? quiet + 1 : 0;
     last = now;
-    if (quiet >= 2) return performance.now() - started - 500;
+    if (quiet >= 2) return Math.max(0, performance.now() - started - 500);
   }
   return NaN;
 }

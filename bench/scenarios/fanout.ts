@@ -185,7 +185,7 @@ function latencyCell(summary: Summary | null): string {
 
 async function runFanout(context: ScenarioContext, transport: Transport): Promise<ScenarioOutput> {
   const sizes = context.quick ? [10, 30] : [1000, 5000, 10000];
-  const articlesPerSize = context.quick ? 2 : 8;
+  const articlesPerSize = context.quick ? 2 : 12;
   const settleMs = context.quick ? 200 : 2000;
   const heapTarget = transport === "socketio" ? 10 : 8;
   const headline = headlineGenerator(transport === "socketio" ? 11 : 12);

@@ -144,7 +144,13 @@ async function run(context: ScenarioContext): Promise<ScenarioOutput> {
         pass: judge(polledMissing === 0 && polledSummary.p95 < polledTargetMs),
       },
       { case: `polled, POLL_INTERVAL_SECONDS=${baseInterval}, ${polledSources} items`, measure: "seen in the DOM", value: `${polled.length}/${polledSources} within ${round(polledWaitMs / 1000)} s`, target: "all", pass: judge(polledMissing === 0) },
-      { case: `polled, POLL_INTERVAL_SECONDS=${baseInterval}`, measure: "effective interval bounds (lib/ingest/schedule.ts)", value: `${bounds.floorSeconds}–${bounds.ceilingSeconds} s`, target: `${baseInterval} s`, pass: judge(bounds.floorSeconds <= baseInterval) },
+      {
+        case: `polled, POLL_INTERVAL_SECONDS=${baseInterval}`,
+        measure: "a source's interval may range (lib/ingest/schedule.ts)",
+        value: `${bounds.floorSeconds}–${bounds.ceilingSeconds} s`,
+        target: `never above ${baseInterval} s`,
+        pass: judge(bounds.ceilingSeconds <= baseInterval),
+      },
     ];
     return {
       method: [
@@ -154,7 +160,9 @@ async function run(context: ScenarioContext): Promise<ScenarioOutput> {
       ],
       rows,
       notes: [
-        `lib/ingest/schedule.ts: floor = max(30, round(base/4)) = ${bounds.floorSeconds} s and ceiling = max(60, 4·base) = ${bounds.ceilingSeconds} s for base ${baseInterval} s. A source is never checked more often than every ${bounds.floorSeconds} s, and a quiet one drifts to ${bounds.ceilingSeconds} s (×1.5 per empty check), so "poll interval + 1 s" cannot hold for a base below 30 s: the target contradicts the schedule.`,
+        bounds.ceilingSeconds <= baseInterval
+          ? `lib/ingest/schedule.ts keeps every source's interval within ${bounds.floorSeconds}–${bounds.ceilingSeconds} s for a ${baseInterval} s base, so a story can wait at most one base interval for its check: the polled target is consistent with the schedule.`
+          : `lib/ingest/schedule.ts lets a source's interval range over ${bounds.floorSeconds}–${bounds.ceilingSeconds} s for a ${baseInterval} s base (a quiet source drifts up by ×1.5 per empty check), so "poll interval + 1 s" cannot hold: the target contradicts the schedule.`,
       ],
       details: { pushed: { samplesMs: pushed.map((value) => round(value)), summary: pushedSummary, missing: pushedMissing }, polled: { samplesMs: polled.map((value) => round(value)), summary: polledSummary, missing: polledMissing, baseInterval, bounds } },
     };
