@@ -19,7 +19,7 @@ import { SOCKET_PATH } from "./lib/realtime/events";
 import { startScheduler } from "./lib/ingest/scheduler";
 import { ingestFeedBody } from "./lib/ingest/refresh-source";
 import { createWebSubManager } from "./lib/ingest/websub";
-import { clusterNewArticles } from "./lib/ingest/cluster-stories";
+import { createStoryClusterer } from "./lib/ingest/cluster-stories";
 import { registerRuntime } from "./lib/runtime";
 import { createMetrics } from "./lib/metrics";
 import { attachDemoNewsroom } from "./lib/demo/attach-demo";
@@ -121,10 +121,12 @@ async function main(): Promise<void> {
     else socket.destroy();
   });
 
+  const storyClusterer = createStoryClusterer({ logger });
+  void storyClusterer.start();
   async function publishNewArticles(articles: Article[]): Promise<void> {
     metrics.articlesIngested.inc(articles.length);
     await bus.publish(articles);
-    void clusterNewArticles(articles, logger);
+    storyClusterer.articlesStored();
   }
 
   const websub = createWebSubManager({ publicUrl: env.publicUrl, allowPrivate: env.feedAllowPrivate, logger });
@@ -173,6 +175,7 @@ async function main(): Promise<void> {
     // Stop taking new work, let fetches in flight commit, then close the transports and the database.
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     await scheduler.close();
+    await storyClusterer.close();
     await websub.close();
     registerRuntime(undefined);
     await live.close();

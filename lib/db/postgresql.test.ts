@@ -8,9 +8,9 @@ import type { ArticleCandidate } from "../domain/feed";
 import { sha256Hex } from "../domain/hash";
 import { insertNewArticles, listArticles, listArticlesAfter, searchArticles, findArticleBySlug, findLatestSequence } from "./articles";
 import { configureDb, dbKind, disconnectDb, getDb, pingDb } from "./client";
-import { assignStoryClusters, listClusterArticles } from "./clusters";
+import { listClusterArticles, listStorySubjects, saveStoryClusters } from "./clusters";
 import { toTsQuery } from "./search";
-import { claimDueSources, insertSource, listSourcesWithHealth, recordFetchOutcome } from "./sources";
+import { claimDueSources, insertSource, listSourcesWithHealth, recordFetchOutcome, recordNotModified } from "./sources";
 
 const adminUrl = process.env.NEWSWIRE_TEST_POSTGRES_URL || "postgresql://root@127.0.0.1:5432/test";
 const databaseName = `newswire_test_${process.pid}_${Date.now()}`;
@@ -187,25 +187,29 @@ describe("PostgreSQL mode", () => {
     expect(toTsQuery("' | ! :*")).toBeNull();
   });
 
-  it("groups near-identical headlines from other sources, within two days", async () => {
-    const ingest = async (sourceId: number, title: string, hoursAgo = 1) => {
+  it("reads headlines for clustering and writes cluster assignments without overwriting one", async () => {
+    const store = async (sourceId: number, title: string, hoursAgo = 1) => {
       const at = new Date(Date.now() - hoursAgo * 3600_000);
       const [article] = (await insertNewArticles(sourceId, [candidate({ title, publishedAt: at, updatedAt: at, url: `https://x.example/${n + 1}` })])).inserted;
-      await assignStoryClusters([article.id]);
       return article;
     };
-    const first = await ingest(sourceA, "Magnitude 6.1 earthquake strikes central Japan");
-    const second = await ingest(sourceB, "Earthquake of magnitude 6.1 strikes central Japan");
-    const third = await ingest(sourceC, "Strong earthquake strikes central Japan, magnitude 6.1");
-    const unrelated = await ingest(sourceC, "Parliament passes the annual budget after long debate");
-    expect((await listClusterArticles(first.id, first.id)).map((a) => a.id).sort()).toEqual([second.id, third.id].sort());
-    expect((await listClusterArticles(first.id, third.id)).map((a) => a.id)).not.toContain(unrelated.id);
-    expect((await findArticleBySlug(third.slug))?.clusterId).toBe(first.id);
+    const old = await store(sourceA, "Magnitude 6.1 earthquake strikes central Japan", 24 * 10);
+    const first = await store(sourceA, "Magnitude 6.1 earthquake strikes central Japan");
+    const second = await store(sourceB, "Earthquake of magnitude 6.1 strikes central Japan");
+    const third = await store(sourceC, "Strong earthquake strikes central Japan, magnitude 6.1");
+    const subjects = await listStorySubjects(old.id, new Date(Date.now() - 48 * 3600_000), 10);
+    expect(subjects.map((subject) => subject.id)).toEqual([first.id, second.id, third.id]);
+    expect(subjects[1]).toMatchObject({ sourceId: sourceB, title: second.title, clusterId: null });
+    expect(subjects[1].publishedAt).toBeInstanceOf(Date);
 
-    const a = await ingest(sourceA, "City council approves new cycling lanes downtown");
-    const b = await ingest(sourceA, "City council approves new cycling lanes downtown plan");
-    const c = await ingest(sourceB, "City council approves new cycling lanes downtown", 24 * 5);
-    for (const article of [a, b, c]) expect(await listClusterArticles(article.id, article.id)).toEqual([]);
+    await saveStoryClusters([
+      { id: first.id, clusterId: first.id },
+      { id: second.id, clusterId: first.id },
+      { id: third.id, clusterId: first.id },
+    ]);
+    await saveStoryClusters([{ id: third.id, clusterId: old.id }]);
+    expect((await listClusterArticles(first.id, first.id)).map((a) => a.id).sort()).toEqual([second.id, third.id].sort());
+    expect((await findArticleBySlug(third.slug))?.clusterId).toBe(first.id);
   });
 
   it("claims due sources once and records fetch outcomes", async () => {
@@ -220,5 +224,14 @@ describe("PostgreSQL mode", () => {
     const alpha = (await listSourcesWithHealth()).find((source) => source.id === sourceA);
     expect(alpha).toMatchObject({ lastFetchedAt: fetchedAt.toISOString(), lastError: "HTTP 500", errorCount: 1 });
     expect(alpha?.articleCount).toBeGreaterThan(0);
+
+    const later = new Date(fetchedAt.getTime() + 60_000);
+    await recordNotModified([
+      { sourceId: sourceA, fetchedAt: later, nextCheckAt: new Date(later.getTime() + 600_000), pollIntervalSeconds: 600 },
+      { sourceId: sourceB, fetchedAt: later, nextCheckAt: new Date(later.getTime() + 900_000), pollIntervalSeconds: 900 },
+    ]);
+    const health = await listSourcesWithHealth();
+    expect(health.find((source) => source.id === sourceA)).toMatchObject({ lastSuccessAt: later.toISOString(), lastError: null, errorCount: 0, nextCheckAt: new Date(later.getTime() + 600_000).toISOString() });
+    expect(health.find((source) => source.id === sourceB)).toMatchObject({ lastFetchedAt: later.toISOString(), nextCheckAt: new Date(later.getTime() + 900_000).toISOString() });
   });
 });

@@ -5,7 +5,7 @@ import type { Article } from "../domain/article";
 import { FeedFetchError, FeedParseError } from "../domain/errors";
 import { insertNewArticles, type InsertResult } from "../db/articles";
 import type { ArticleCandidate, ParsedFeed } from "../domain/feed";
-import { recordFetchOutcome, type SourceForFetch } from "../db/sources";
+import { recordFetchOutcome, recordNotModified, type NotModifiedOutcome, type SourceForFetch } from "../db/sources";
 import { fetchFeed } from "./fetch-feed";
 import { parseFeed } from "./parse-feed";
 import { normalizeItems } from "./normalize";
@@ -19,6 +19,8 @@ export type RefreshContext = {
   /** Per-fetch limits; defaults are the fetch stage's own. */
   timeoutMs?: number;
   maxBytes?: number;
+  /** Where 304 outcomes are written; the scheduler batches them (lib/ingest/batch-writer.ts). */
+  recordNotModified?: (outcome: NotModifiedOutcome) => Promise<void>;
 };
 
 export type RefreshResult =
@@ -66,13 +68,13 @@ export async function refreshSource(source: SourceForFetch, context: RefreshCont
         baseIntervalSeconds: context.baseIntervalSeconds,
         cacheMaxAgeSeconds: response.cacheMaxAgeSeconds,
       });
-      await recordFetchOutcome(source.id, {
-        kind: "success",
-        fetchedAt,
-        nextCheckAt: new Date(fetchedAt.getTime() + interval * 1000),
-        pollIntervalSeconds: interval,
-        feedUrl: response.permanentRedirectTo ?? undefined,
-      });
+      const nextCheckAt = new Date(fetchedAt.getTime() + interval * 1000);
+      if (response.permanentRedirectTo) {
+        await recordFetchOutcome(source.id, { kind: "success", fetchedAt, nextCheckAt, pollIntervalSeconds: interval, feedUrl: response.permanentRedirectTo });
+      } else {
+        const outcome = { sourceId: source.id, fetchedAt, nextCheckAt, pollIntervalSeconds: interval };
+        await (context.recordNotModified ? context.recordNotModified(outcome) : recordNotModified([outcome]));
+      }
       log.debug({ interval }, "feed not modified");
       return { status: "not-modified" };
     }

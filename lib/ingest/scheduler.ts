@@ -1,7 +1,8 @@
 // The polling loop. The database is the job queue (convention 6): a source is due when its nextCheckAt has
 // passed; claiming it pushes nextCheckAt out by a lease so no other loop (or instance) takes it meanwhile.
 import type { Article } from "../domain/article";
-import { claimDueSources, findNextCheckAt, markSourceDue, type SourceForFetch } from "../db/sources";
+import { claimDueSources, findNextCheckAt, markSourceDue, recordNotModified, releaseClaims, type SourceForFetch } from "../db/sources";
+import { createBatchWriter } from "./batch-writer";
 import { refreshSource, type RefreshContext, type RefreshResult } from "./refresh-source";
 import { createHostLimiter } from "./host-limiter";
 
@@ -27,15 +28,24 @@ export type Scheduler = {
   close(): Promise<void>;
 };
 
-/** Long enough for the slowest allowed fetch plus parsing and storing; a crashed fetch is retried after it. */
+/**
+ * Long enough for a claimed source to wait its turn in the local queue (at most CLAIM_AHEAD / concurrency
+ * fetches of ≤ 15 s each) and then be fetched, parsed and stored; a crashed check is retried after it.
+ */
 const CLAIM_LEASE_SECONDS = 120;
+/** Sources claimed per concurrent check: one claim statement serves several checks. */
+const CLAIM_AHEAD = 4;
 
 export function startScheduler(options: SchedulerOptions): Scheduler {
   const concurrency = options.concurrency ?? 8;
   const idleMs = options.idleMs ?? 30_000;
   const logger = options.context.logger;
+  // Most checks of a large source list answer 304: their bookkeeping is written in batches.
+  const context: RefreshContext = { recordNotModified: createBatchWriter(recordNotModified).write, ...options.context };
   const hostLimiter = createHostLimiter(options.perHostConcurrency ?? 2);
   const active = new Set<Promise<void>>();
+  /** Claimed (leased in the database) but not started yet, oldest claim first. */
+  const queue: SourceForFetch[] = [];
   /** Sources being checked by this loop, and those asked to be checked again as soon as that ends. */
   const checking = new Set<number>();
   const recheck = new Set<number>();
@@ -52,7 +62,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
 
   async function check(source: SourceForFetch): Promise<void> {
     const started = performance.now();
-    const result = await hostLimiter.run(source.feedUrl, () => refreshSource(source, options.context));
+    const result = await hostLimiter.run(source.feedUrl, () => refreshSource(source, context));
     options.onChecked?.(source, result, performance.now() - started);
     if (result.status === "updated" && result.inserted.length > 0) {
       try {
@@ -63,6 +73,23 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     }
   }
 
+  function start(source: SourceForFetch): void {
+    checking.add(source.id);
+    const task = check(source)
+      .catch((error) => logger.error({ err: error, sourceId: source.id, url: source.feedUrl }, "source check crashed"))
+      .then(async () => {
+        checking.delete(source.id);
+        // A refresh asked for during the check runs now, after the check's outcome is recorded.
+        if (recheck.delete(source.id) && !closing) await markSourceDue(source.id);
+      })
+      .catch((error) => logger.error({ err: error, sourceId: source.id, url: source.feedUrl }, "could not queue the requested refresh"))
+      .finally(() => {
+        active.delete(task);
+        schedule(0);
+      });
+    active.add(task);
+  }
+
   async function look(): Promise<void> {
     if (closing) return;
     if (looking) {
@@ -71,28 +98,23 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     }
     looking = true;
     try {
-      const free = concurrency - active.size;
-      if (free > 0) {
-        const due = await claimDueSources(new Date(), free, CLAIM_LEASE_SECONDS);
-        for (const source of due) {
-          checking.add(source.id);
-          const task = check(source)
-            .catch((error) => logger.error({ err: error, sourceId: source.id, url: source.feedUrl }, "source check crashed"))
-            .then(async () => {
-              checking.delete(source.id);
-              // A refresh asked for during the check runs now, after the check's outcome is recorded.
-              if (recheck.delete(source.id) && !closing) await markSourceDue(source.id);
-            })
-            .catch((error) => logger.error({ err: error, sourceId: source.id, url: source.feedUrl }, "could not queue the requested refresh"))
-            .finally(() => {
-              active.delete(task);
-              schedule(0);
-            });
-          active.add(task);
+      let drained = false;
+      if (queue.length < concurrency) {
+        const wanted = concurrency * CLAIM_AHEAD - queue.length;
+        const claimed = await claimDueSources(new Date(), wanted, CLAIM_LEASE_SECONDS);
+        if (closing) {
+          await releaseClaims(claimed.map((source) => source.id));
+          return;
         }
+        queue.push(...claimed);
+        drained = claimed.length < wanted;
       }
-      const next = await findNextCheckAt();
-      schedule(next ? next.getTime() - Date.now() : idleMs);
+      while (active.size < concurrency && queue.length > 0) start(queue.shift()!);
+      // More is due than was claimed: the next finished check looks again. Otherwise sleep until the next due time.
+      if (drained) {
+        const next = await findNextCheckAt();
+        schedule(next ? next.getTime() - Date.now() : idleMs);
+      }
     } catch (error) {
       logger.error({ err: error }, "scheduler could not read the queue; retrying");
       schedule(5_000);
@@ -110,6 +132,8 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   return {
     wake: () => schedule(0),
     async refreshNow(sourceId) {
+      // Already claimed and about to be checked: that check will see the feed as it is now.
+      if (queue.some((source) => source.id === sourceId)) return true;
       if (checking.has(sourceId)) {
         // Never two fetches of one source at once: check it again when this one ends.
         recheck.add(sourceId);
@@ -120,11 +144,14 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       return exists;
     },
     async idle() {
-      while (active.size > 0 || looking) await Promise.allSettled([...active, new Promise((r) => setTimeout(r, 10))]);
+      while (active.size > 0 || looking || queue.length > 0) await Promise.allSettled([...active, new Promise((r) => setTimeout(r, 10))]);
     },
     async close() {
       closing = true;
       if (timer) clearTimeout(timer);
+      // Claimed but never started: due again at once for whoever polls next (a restart, another instance).
+      const unstarted = queue.splice(0).map((source) => source.id);
+      await releaseClaims(unstarted).catch((error) => logger.warn({ err: error, sources: unstarted.length }, "could not release claimed sources"));
       // Let checks in flight finish and commit: no lost writes on shutdown.
       await Promise.allSettled([...active]);
     },

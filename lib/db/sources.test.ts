@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useTestDatabase } from "../../tests/helpers/test-database";
+import { claimDueSources, findSourceById, findSourceHealthById, insertSource, markSourceDue, recordFetchOutcome, recordNotModified, releaseClaims } from "./sources";
+
+let database: Awaited<ReturnType<typeof useTestDatabase>>;
+const ids: number[] = [];
+
+beforeAll(async () => {
+  database = await useTestDatabase("sources");
+  for (const slug of ["one", "two", "three", "four"]) {
+    ids.push((await insertSource({ slug, name: slug, feedUrl: `https://${slug}.example/feed`, category: "world", pollIntervalSeconds: 300 })).id);
+  }
+});
+afterAll(async () => database.cleanup());
+
+describe("the source queue (SQLite)", () => {
+  it("claims due sources in one batch, at most `limit`, each once until the lease ends", async () => {
+    const now = new Date(Date.now() + 1000);
+    const first = await claimDueSources(now, 3, 60);
+    expect(first).toHaveLength(3);
+    expect(first[0]).toMatchObject({ pollIntervalSeconds: 300, errorCount: 0, etag: null, websubLeaseUntil: null });
+    expect(typeof first[0].id).toBe("number");
+    const second = await claimDueSources(now, 3, 60);
+    expect(second.map((source) => source.id)).toEqual(ids.filter((id) => !first.some((source) => source.id === id)));
+    expect(await claimDueSources(now, 3, 60)).toEqual([]);
+    const afterLease = await claimDueSources(new Date(now.getTime() + 61_000), 10, 60);
+    expect(afterLease.map((source) => source.id).sort()).toEqual([...ids].sort());
+  });
+
+  it("gives unstarted claims back, due at once", async () => {
+    const now = new Date(Date.now() + 200_000);
+    const claimed = await claimDueSources(now, 2, 60);
+    expect(claimed).toHaveLength(2);
+    await releaseClaims(claimed.map((source) => source.id), now);
+    expect((await claimDueSources(now, 10, 60)).length).toBe(4);
+  });
+
+  it("records a batch of 304 checks in one statement, touching only those sources", async () => {
+    await recordFetchOutcome(ids[0], { kind: "failure", fetchedAt: new Date(), nextCheckAt: new Date(), error: "HTTP 500" });
+    const before = await findSourceHealthById(ids[2]);
+    const fetchedAt = new Date(Date.UTC(2026, 10, 24, 12, 0, 0, 123));
+    await recordNotModified([
+      { sourceId: ids[0], fetchedAt, nextCheckAt: new Date(fetchedAt.getTime() + 450_000), pollIntervalSeconds: 450 },
+      { sourceId: ids[1], fetchedAt, nextCheckAt: new Date(fetchedAt.getTime() + 75_000), pollIntervalSeconds: 75 },
+    ]);
+    expect(await findSourceHealthById(ids[0])).toMatchObject({
+      lastFetchedAt: fetchedAt.toISOString(),
+      lastSuccessAt: fetchedAt.toISOString(),
+      lastError: null,
+      errorCount: 0,
+      nextCheckAt: new Date(fetchedAt.getTime() + 450_000).toISOString(),
+    });
+    expect((await findSourceById(ids[1]))?.pollIntervalSeconds).toBe(75);
+    expect(await findSourceHealthById(ids[2])).toEqual(before);
+    // The stored dates are still comparable by the queue (same text form as Prisma's own writes).
+    await markSourceDue(ids[1]);
+    expect((await claimDueSources(new Date(fetchedAt.getTime() + 500_000), 10, 60)).map((source) => source.id)).toContain(ids[0]);
+  });
+});
