@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "../../tests/helpers/test-database";
 import type { ArticleCandidate } from "../domain/feed";
 import { sha256Hex } from "../domain/hash";
-import { insertNewArticles, listArticles, listArticlesAfter, searchArticles } from "./articles";
+import { findArticleBySlug, insertNewArticles, listArticles, listArticlesAfter, searchArticles } from "./articles";
 import { insertSource } from "./sources";
 
 let database: Awaited<ReturnType<typeof useTestDatabase>>;
@@ -40,9 +40,19 @@ function candidate(overrides: Partial<ArticleCandidate> = {}): ArticleCandidate 
 
 describe("insertNewArticles", () => {
   it("inserts oldest first so the cursor follows publication order, and returns DTOs", async () => {
-    const newer = candidate({ publishedAt: new Date(Date.UTC(2026, 0, 2)) });
-    const older = candidate({ publishedAt: new Date(Date.UTC(2026, 0, 1)) });
-    const result = await insertNewArticles(sourceA, [newer, older]);
+    const newer = candidate({ publishedAt: new Date(Date.UTC(2026, 0, 2, 12, 30, 15, 123)) });
+    const older = candidate({ publishedAt: new Date(Date.UTC(2026, 0, 1, 23, 59, 59, 999)) });
+    const ingestedAt = new Date(Date.UTC(2026, 0, 3, 1, 2, 3, 456));
+    const result = await insertNewArticles(sourceA, [newer, older], ingestedAt);
+    expect(result.inserted.map((a) => a.publishedAt)).toEqual([older.publishedAt.toISOString(), newer.publishedAt.toISOString()]);
+    // Stored in the same form Prisma itself writes: read back through Prisma, dates and fields are intact.
+    expect(await findArticleBySlug(result.inserted[1].slug)).toMatchObject({
+      publishedAt: newer.publishedAt.toISOString(),
+      ingestedAt: ingestedAt.toISOString(),
+      updatedAt: newer.updatedAt.toISOString(),
+      title: newer.title,
+      contentHtml: newer.contentHtml,
+    });
     expect(result.inserted.map((a) => a.title)).toEqual([older.title, newer.title]);
     expect(result.inserted[0].id).toBeLessThan(result.inserted[1].id);
     expect(result.inserted[0]).toMatchObject({ path: `/articles/${result.inserted[0].slug}`, category: "world", source: { slug: "alpha", name: "Alpha" } });
