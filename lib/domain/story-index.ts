@@ -20,7 +20,8 @@ const MIN_TOKENS = 3;
 
 export class StoryIndex {
   private readonly entries = new Map<number, StoryEntry>();
-  private readonly postings = new Map<string, Set<number>>();
+  /** token → ids of the headlines containing it, and the one copy of the token string they share. */
+  private readonly postings = new Map<string, { token: string; ids: Set<number> }>();
 
   /** `windowMs`: a match must have been published within this long of the subject, either way. */
   constructor(private readonly windowMs: number) {}
@@ -35,12 +36,14 @@ export class StoryIndex {
 
   add(entry: StoryEntry): void {
     if (entry.tokens.length < MIN_TOKENS || this.entries.has(entry.id)) return;
-    this.entries.set(entry.id, entry);
-    for (const token of entry.tokens) {
-      let ids = this.postings.get(token);
-      if (!ids) this.postings.set(token, (ids = new Set()));
-      ids.add(entry.id);
-    }
+    // Each headline's words are fresh strings; keeping the shared copy instead halves the index's memory.
+    const tokens = entry.tokens.map((token) => {
+      let posting = this.postings.get(token);
+      if (!posting) this.postings.set(token, (posting = { token, ids: new Set() }));
+      posting.ids.add(entry.id);
+      return posting.token;
+    });
+    this.entries.set(entry.id, { ...entry, tokens });
   }
 
   /**
@@ -52,8 +55,8 @@ export class StoryIndex {
     if (n < MIN_TOKENS) return null;
     const shared = new Map<number, number>();
     for (const token of subject.tokens) {
-      const ids = this.postings.get(token);
-      if (ids) for (const id of ids) shared.set(id, (shared.get(id) ?? 0) + 1);
+      const posting = this.postings.get(token);
+      if (posting) for (const id of posting.ids) shared.set(id, (shared.get(id) ?? 0) + 1);
     }
     let best: StoryMatch | null = null;
     for (const [id, count] of shared) {
@@ -80,9 +83,9 @@ export class StoryIndex {
       if (entry.publishedAtMs >= cutoffMs) continue;
       this.entries.delete(id);
       for (const token of entry.tokens) {
-        const ids = this.postings.get(token);
-        ids?.delete(id);
-        if (ids?.size === 0) this.postings.delete(token);
+        const posting = this.postings.get(token);
+        posting?.ids.delete(id);
+        if (posting?.ids.size === 0) this.postings.delete(token);
       }
       dropped += 1;
     }
