@@ -77,7 +77,7 @@ async function run(context: ScenarioContext): Promise<ScenarioOutput> {
     const firstSettleMs = await waitForIdle(server.serverPid(), context.quick ? 10_000 : 60_000);
     context.log(`background work after the first import: ${Math.round(firstSettleMs)} ms until idle`);
 
-    type RoundResult = { kind: string; sources: number; changed: number; ms: number; settleMs: number; inserted: number; expectedNew: number; requests: number; notModified: number; serverCpuMs: number; eventLoopMaxMs: number; completed: boolean };
+    type RoundResult = { kind: string; sources: number; changed: number; ms: number; storeMs: number; settleMs: number; inserted: number; expectedNew: number; requests: number; notModified: number; serverCpuMs: number; eventLoopMaxMs: number; completed: boolean };
     const roundResults: RoundResult[] = [];
     const runRound = async (kind: "all" | "changed-only"): Promise<RoundResult> => {
       // Exactly 10 %, a fresh pseudo-random pick each round.
@@ -88,7 +88,8 @@ async function run(context: ScenarioContext): Promise<ScenarioOutput> {
       const due = kind === "all" ? feeds : changed;
       const articlesBefore = count(articleTotal);
       await server!.profilePhase(`round-${kind}-${roundResults.length + 1}`);
-      await server!.metrics(); // resets the server's event-loop histogram
+      // Also resets the server's event-loop histogram.
+      const storeSecondsBefore = promValue(await server!.metrics(), "newswire_feed_store_seconds_sum");
       const cpuBefore = cpuMsOf(server!.serverPid());
       const roundStart = isoDb(new Date());
       const started = performance.now();
@@ -101,7 +102,10 @@ async function run(context: ScenarioContext): Promise<ScenarioOutput> {
       const completed = await waitUntil(() => count(fetchedSince, roundStart) >= due.length, 120_000, 20);
       const ms = performance.now() - started;
       const cpuMs = cpuMsOf(server!.serverPid()) - cpuBefore;
-      const eventLoopMaxMs = promValue(await server!.metrics(), "newswire_nodejs_eventloop_lag_max_seconds") * 1000;
+      const metricsAfter = await server!.metrics();
+      const eventLoopMaxMs = promValue(metricsAfter, "newswire_nodejs_eventloop_lag_max_seconds") * 1000;
+      // Time inside the storing stage (body → parsed → normalized → committed), summed over the round's checks.
+      const storeMs = (promValue(metricsAfter, "newswire_feed_store_seconds_sum") - storeSecondsBefore) * 1000;
       // Inserts are committed before lastFetchedAt is recorded, so the count is final here.
       const inserted = count(articleTotal) - articlesBefore;
       let requests = 0;
@@ -114,8 +118,8 @@ async function run(context: ScenarioContext): Promise<ScenarioOutput> {
       // Story clustering of the new articles runs after they are published, off the check path: wait for it
       // (and report how long it kept the server busy), so rounds do not overlap.
       const settleMs = await waitForIdle(server!.serverPid(), context.quick ? 10_000 : 60_000);
-      const result = { kind, sources: due.length, changed: changed.length, ms: round(ms), settleMs: round(settleMs), inserted, expectedNew: changedSet.size * newItems, requests, notModified, serverCpuMs: round(cpuMs), eventLoopMaxMs: round(eventLoopMaxMs), completed };
-      context.log(`${kind} round: ${due.length} sources (${changed.length} changed) in ${Math.round(ms)} ms (+${Math.round(settleMs)} ms of background work); ${inserted} new articles; ${notModified} answered 304; server CPU ${Math.round(cpuMs)} ms; event-loop max ${Math.round(eventLoopMaxMs)} ms`);
+      const result = { kind, sources: due.length, changed: changed.length, ms: round(ms), storeMs: round(storeMs), settleMs: round(settleMs), inserted, expectedNew: changedSet.size * newItems, requests, notModified, serverCpuMs: round(cpuMs), eventLoopMaxMs: round(eventLoopMaxMs), completed };
+      context.log(`${kind} round: ${due.length} sources (${changed.length} changed) in ${Math.round(ms)} ms (storing stage ${Math.round(storeMs)} ms; +${Math.round(settleMs)} ms of background work); ${inserted} new articles; ${notModified} answered 304; server CPU ${Math.round(cpuMs)} ms; event-loop max ${Math.round(eventLoopMaxMs)} ms`);
       return result;
     };
     for (let r = 0; r < rounds; r++) roundResults.push(await runRound("all"));
@@ -165,6 +169,15 @@ async function run(context: ScenarioContext): Promise<ScenarioOutput> {
         target: `${changedCount * newItems}/${sourceCount - changedCount}/${sourceCount} (≈)`,
         pass: judge(full.every((result) => result.completed && result.inserted === result.expectedNew)),
       },
+      {
+        case: `${sourceCount} sources, ${Math.round(changedShare * 100)} % changed × ${newItems}`,
+        measure: "storing stage (parse → normalize → dedupe → insert), wall time summed over the round's checks (ms; overlapping checks make it an upper bound)",
+        value: round(median(full.map((result) => result.storeMs))),
+        baseline: round(rawInsertMs, 2),
+        ratio: round(median(full.map((result) => result.storeMs)) / rawInsertMs, 1),
+        target: "(where the round's time goes)",
+        pass: null,
+      },
       { case: `only the ${changedOnly.sources} changed sources due`, measure: "round vs raw insert of the same rows (ms)", value: round(changedOnly.ms), baseline: round(rawInsertMs, 2), ratio: round(changedOnly.ms / rawInsertMs, 1), target: "(pipeline alone)", pass: null },
       { case: `${sourceCount} sources, ${Math.round(changedShare * 100)} % changed × ${newItems}`, measure: "server still busy after the round (ms)", value: full.map((result) => round(result.settleMs)).join(", "), target: "(background)", pass: null },
       { case: `first import (${sourceCount} × ${initialItems} items)`, measure: "time (ms) / articles per second", value: `${round(firstImportMs)} / ${round(firstArticles / (firstImportMs / 1000))}`, target: "", pass: null },
@@ -175,6 +188,7 @@ async function run(context: ScenarioContext): Promise<ScenarioOutput> {
         `${sourceCount} sources on ${hostCount} loopback fixture servers (tests/helpers/fixture-feed-server.ts; distinct ports are distinct hosts to the per-host limit), imported with POST /api/opml; each feed starts with ${initialItems} items.`,
         `A round: ${Math.round(changedShare * 100)} % of the feeds (a fixed pseudo-random pick) get ${newItems} new items; every source's nextCheckAt is set to now in the database and one POST /api/sources/:id/refresh wakes the scheduler; the round ends when every source's lastFetchedAt is at or after the round's start (polled every 20 ms with better-sqlite3).`,
         "Unchanged feeds answer 304 to the conditional GET (ETag). New articles counted in the Article table; 304s and requests counted at the fixture servers.",
+        "Storing stage: the server's newswire_feed_store_seconds histogram (body → parse → normalize/sanitize → dedupe → insert committed), its sum read from /metrics before and after each round.",
         "Baseline: VACUUM INTO copy of the server's database after the rounds; one better-sqlite3 transaction inserting the same number of rows with the same columns (indexes and FTS triggers fire), WAL + synchronous=NORMAL like the server.",
       ],
       rows,

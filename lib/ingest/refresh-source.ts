@@ -24,7 +24,7 @@ export type RefreshContext = {
 };
 
 export type RefreshResult =
-  | { status: "updated"; inserted: Article[]; updated: number; hubUrl: string | null; selfUrl: string | null }
+  | { status: "updated"; inserted: Article[]; updated: number; hubUrl: string | null; selfUrl: string | null; storeMs: number }
   | { status: "not-modified" }
   | { status: "failed"; error: string; code: string };
 
@@ -79,7 +79,9 @@ export async function refreshSource(source: SourceForFetch, context: RefreshCont
       return { status: "not-modified" };
     }
 
+    const storeStarted = performance.now();
     const { feed, candidates, stored } = await ingestFeedBody(source.id, { body: response.body, contentType: response.contentType, url: response.finalUrl }, fetchedAt);
+    const storeMs = performance.now() - storeStarted;
     const interval = nextPollInterval({
       previousSeconds: source.pollIntervalSeconds,
       newArticles: stored.inserted.length,
@@ -98,7 +100,7 @@ export async function refreshSource(source: SourceForFetch, context: RefreshCont
       websubHub: feed.hubUrl,
     });
     log.info({ items: candidates.length, inserted: stored.inserted.length, updated: stored.updated, interval }, "feed refreshed");
-    return { status: "updated", inserted: stored.inserted, updated: stored.updated, hubUrl: feed.hubUrl, selfUrl: feed.selfUrl };
+    return { status: "updated", inserted: stored.inserted, updated: stored.updated, hubUrl: feed.hubUrl, selfUrl: feed.selfUrl, storeMs };
   } catch (error) {
     const failure = describeFailure(error);
     const errorCount = source.errorCount + 1;

@@ -524,5 +524,7 @@ describe("operations", () => {
     expect(response.text).toMatch(/^# TYPE newswire_\w+ (counter|gauge|histogram|summary)$/m);
     // Checks have happened, so the check counter has samples.
     expect(response.text).toMatch(/^newswire_feed_checks_total\{[^}]*\} [1-9]/m);
+    // Feeds have been stored, so the storing stage has been timed.
+    expect(response.text).toMatch(/^newswire_feed_store_seconds_count [1-9]/m);
   });
 });
