@@ -20,6 +20,7 @@ import { startScheduler } from "./lib/ingest/scheduler";
 import { ingestFeedBody } from "./lib/ingest/refresh-source";
 import { createWebSubManager } from "./lib/ingest/websub";
 import { createStoryClusterer } from "./lib/ingest/cluster-stories";
+import { closeFeedConnections } from "./lib/ingest/fetch-feed";
 import { registerRuntime } from "./lib/runtime";
 import { createMetrics } from "./lib/metrics";
 import { attachDemoNewsroom } from "./lib/demo/attach-demo";
@@ -178,6 +179,7 @@ async function main(): Promise<void> {
     await scheduler.close();
     await storyClusterer.close();
     await websub.close();
+    await closeFeedConnections();
     registerRuntime(undefined);
     await live.close();
     await sse.close();

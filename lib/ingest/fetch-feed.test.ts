@@ -133,6 +133,39 @@ describe("fetchFeed: success and conditional GET", () => {
   });
 });
 
+describe("fetchFeed: shared keep-alive connections", () => {
+  it("checks many feeds of one host over a connection or two, not one each", async () => {
+    const server = await startServer((req, res) => (req.headers["if-none-match"] ? (res.writeHead(304), res.end()) : sendFeed(res, { ETag: '"v1"' })));
+    for (let i = 0; i < 4; i++) {
+      expect((await fetchFeed(`${server.origin}/${i}.xml`, { allowPrivate: true })).status).toBe("ok");
+      expect((await fetchFeed(`${server.origin}/${i}.xml`, { allowPrivate: true, etag: '"v1"' })).status).toBe("not-modified");
+    }
+    expect(server.requests).toHaveLength(8);
+    // undici may open a second socket while the first is being released; never one per fetch.
+    expect(server.connections()).toBeLessThanOrEqual(2);
+  });
+
+  it("never lends a connection opened under FEED_ALLOW_PRIVATE=1 to a fetch without it", async () => {
+    const server = await startServer((_req, res) => sendFeed(res));
+    expect((await fetchFeed(`${server.origin}/feed.xml`, { allowPrivate: true })).status).toBe("ok");
+    expect((await fetchError(`${server.origin}/feed.xml`, { allowPrivate: false })).code).toBe("blocked_address");
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("closes a connection whose body was refused instead of keeping it in the pool", async () => {
+    let bigSocketClosed: Promise<void> | undefined;
+    const server = await startServer((req, res) => {
+      if (req.url !== "/big") return sendFeed(res);
+      bigSocketClosed = new Promise((resolve) => req.socket.once("close", () => resolve()));
+      res.writeHead(200, { "content-type": "application/rss+xml" });
+      res.write("x".repeat(64 * 1024)); // no Content-Length: refused while reading, and never ended
+    });
+    expect((await fetchError(`${server.origin}/big`, { allowPrivate: true, maxBytes: 1024 })).code).toBe("too_large");
+    await bigSocketClosed; // never resolves (the test times out) if the half-read connection stays open
+    expect((await fetchFeed(`${server.origin}/feed.xml`, { allowPrivate: true })).status).toBe("ok");
+  });
+});
+
 describe("fetchFeed: redirects", () => {
   /** /hop/<status>/<status>/... redirects with each status in turn, then serves the feed. */
   async function redirectServer(): Promise<TestServer> {
