@@ -10,10 +10,11 @@ import { createLogger } from "./lib/log";
 import { applyMigrations } from "./lib/boot/migrate";
 import { ensureBuild } from "./lib/boot/ensure-build";
 import { configureDb, disconnectDb } from "./lib/db/client";
-import { getArticlesSince } from "./lib/queries/articles";
+import { getArticlesSince, getLatestSequence } from "./lib/queries/articles";
 import { seedDefaultSources } from "./prisma/seed";
 import { createLocalBus, RecentArticles } from "./lib/realtime/bus";
-import { attachSocketServer, type ReplayArticles } from "./lib/realtime/socket";
+import { attachSocketServer } from "./lib/realtime/socket";
+import { createSharedReplay } from "./lib/realtime/replay";
 import { createSseBroadcaster } from "./lib/realtime/sse";
 import { SOCKET_PATH } from "./lib/realtime/events";
 import { startScheduler } from "./lib/ingest/scheduler";
@@ -78,7 +79,10 @@ async function main(): Promise<void> {
   const recent = new RecentArticles();
   // Shared by Socket.IO and SSE resume; filled once here, not by each transport.
   bus.subscribe((articles) => recent.add(articles));
-  const replay: ReplayArticles = (afterId, filter, limit) => getArticlesSince(afterId, filter, limit);
+  // Nothing is published before the scheduler starts, so from here on the buffer holds every newer article
+  // (every article stored reaches this bus: with several instances that needs the cross-instance bus).
+  recent.markCompleteAbove(await getLatestSequence());
+  const replay = createSharedReplay({ recent, query: (afterId, filter, limit) => getArticlesSince(afterId, filter, limit) });
   const sse = createSseBroadcaster({ bus, replay, logger, recent });
   const pageCache = createPageCache({ isCacheablePath: isCacheablePage });
   bus.subscribe(() => pageCache.invalidate());

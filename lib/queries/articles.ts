@@ -1,6 +1,6 @@
 // The read side for pages and API routes. Pages and routes import from here, never from lib/db.
 import { z } from "zod";
-import { listArticles, findArticleBySlug, listArticlesAfter, searchArticles } from "../db/articles";
+import { listArticles, findArticleBySlug, findLatestSequence, listArticlesAfter, searchArticles } from "../db/articles";
 import { decodeCursor } from "../domain/cursor";
 import { listClusterArticles } from "../db/clusters";
 import { ValidationError } from "../domain/errors";
@@ -47,6 +47,11 @@ export async function getLatestArticles(limit = DEFAULT_PAGE_SIZE, filter: { sou
 export async function getArticleBySlug(slug: string): Promise<ArticleDetail | null> {
   if (!slugParam.safeParse(slug).success && !/^[a-z0-9-]{1,200}$/.test(slug)) return null;
   return findArticleBySlug(slug);
+}
+
+/** The newest stored article's sequence (0 when there is none): where live resume starts from memory. */
+export async function getLatestSequence(): Promise<number> {
+  return findLatestSequence();
 }
 
 /** What a client that last saw `afterCursor` has missed, oldest first (resume on both transports). */

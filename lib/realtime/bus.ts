@@ -30,15 +30,36 @@ export function createLocalBus(): ArticleBus {
 
 /**
  * The newest published articles, kept so that a client resuming from the database can be handed what was
- * published while its replay query ran, without a second query (see socket.ts / sse.ts).
+ * published while its replay query ran, without a second query (see socket.ts / sse.ts), and so that a
+ * client already close to the newest article can resume without any query (replay.ts).
  */
 export class RecentArticles {
   private readonly items: Article[] = [];
+  /** Every article published with an id above this is in the buffer (undefined: not known). */
+  private completeAbove: number | undefined;
+
   constructor(private readonly capacity = 2000) {}
+
+  /**
+   * Declares the buffer complete above `newestStoredId`: call it with the newest stored article before
+   * anything is published (server start), after subscribing to the bus.
+   */
+  markCompleteAbove(newestStoredId: number): void {
+    this.completeAbove = newestStoredId;
+  }
 
   add(articles: Article[]): void {
     this.items.push(...articles);
-    if (this.items.length > this.capacity) this.items.splice(0, this.items.length - this.capacity);
+    if (this.items.length > this.capacity) {
+      const dropped = this.items.splice(0, this.items.length - this.capacity);
+      // What was dropped is no longer here: the buffer is complete only above it.
+      if (this.completeAbove !== undefined) this.completeAbove = Math.max(this.completeAbove, dropped[dropped.length - 1].id);
+    }
+  }
+
+  /** True when after(afterId) is everything published with an id above afterId. */
+  covers(afterId: number): boolean {
+    return this.completeAbove !== undefined && afterId >= this.completeAbove;
   }
 
   /** Articles with an id above `afterId`, oldest first. */

@@ -8,11 +8,12 @@ import { tryDecodeCursor } from "../domain/cursor";
 import type { ArticleBus } from "./bus";
 import { RecentArticles } from "./bus";
 import { cleanFilter, matchesFilter } from "./filter";
+import type { ReplayArticles } from "./replay";
 import { SOCKET_PATH, type ClientToServerEvents, type LiveFilter, type ServerToClientEvents } from "./events";
 
-export type ReplayArticles = (afterId: number, filter: LiveFilter, limit: number) => Promise<Article[]>;
+export type { ReplayArticles } from "./replay";
 
-type SocketData = { filter: LiveFilter; room: string; resumeToken: number; replayedUpTo: number };
+type SocketData = { filter: LiveFilter; room: string; resumeToken: number; replayedUpTo: number; resumedFrom: number };
 export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 const REPLAY_PAGE = 500;
@@ -56,6 +57,11 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
   });
 
   async function resume(socket: Parameters<Parameters<LiveServer["on"]>[1]>[0], afterId: number): Promise<void> {
+    // The client sends its cursor in the handshake and again in a resume event on connect. A second resume
+    // from the same (or an older) cursor is already covered, and by now this socket may have received live
+    // articles past that cursor: replaying from it again would send them twice.
+    if (afterId <= socket.data.resumedFrom) return;
+    socket.data.resumedFrom = afterId;
     const token = ++socket.data.resumeToken;
     const { filter, room } = socket.data;
     // Out of the room while replaying, so live articles cannot overtake the missed ones.
@@ -93,7 +99,7 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
   io.on("connection", (socket) => {
     const auth = (socket.handshake.auth ?? {}) as Record<string, unknown>;
     const filter = cleanFilter(auth);
-    socket.data = { filter, room: roomFor(filter), resumeToken: 0, replayedUpTo: 0 };
+    socket.data = { filter, room: roomFor(filter), resumeToken: 0, replayedUpTo: 0, resumedFrom: -1 };
     void socket.join(socket.data.room);
     const handshakeCursor = typeof auth.cursor === "string" ? tryDecodeCursor(auth.cursor) : undefined;
     if (handshakeCursor !== undefined) void resume(socket, handshakeCursor);

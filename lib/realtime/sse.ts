@@ -8,7 +8,7 @@ import type { ArticleBus } from "./bus";
 import { RecentArticles } from "./bus";
 import { cleanFilter, matchesFilter } from "./filter";
 import { SSE_PATH, type LiveFilter } from "./events";
-import type { ReplayArticles } from "./socket";
+import type { ReplayArticles } from "./replay";
 
 type SseClient = {
   res: ServerResponse;

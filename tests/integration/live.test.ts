@@ -119,6 +119,23 @@ describe("Socket.IO", () => {
     expect(b.received.slice(bBefore)).toEqual(after);
   });
 
+  it("does not resend, on a resume repeating the handshake cursor, what already arrived live", async () => {
+    // The homepage puts its newest cursor in the handshake and sends it again in a resume event on connect;
+    // a story published between the two reaches the client live and must not come a second time.
+    const cursor = a.received.at(-1)!.cursor;
+    const c = await socket({ cursor });
+    const [fresh] = source.put({ title: "Live between handshake and resume" });
+    await api.refresh(source.id);
+    await c.waitForCount(1, "the story, live");
+    c.socket.emit("resume", { cursor });
+    // A marker published after the resume request: once it arrives, any replay of the first story would have too.
+    source.put({ title: "Marker after the repeated resume" });
+    await api.refresh(source.id);
+    const received = await c.waitForCount(2, "the marker");
+    expect(received.map((article) => article.title)).toEqual(["Live between handshake and resume", "Marker after the repeated resume"]);
+    expect(received[0].url).toBe(fresh.link);
+  });
+
   afterAll(() => {
     a?.close();
     b?.close();
