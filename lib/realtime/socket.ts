@@ -1,6 +1,6 @@
 // Socket.IO beside Next on the same HTTP server. Each socket sits in one room named after its filter;
 // a published article is emitted once to the union of the rooms that want it.
-import type { Server as HttpServer } from "node:http";
+import type { IncomingMessage, Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import type { Logger } from "pino";
 import type { Article } from "../domain/article";
@@ -28,6 +28,23 @@ function roomsFor(article: Article): string[] {
   return [roomFor({}), roomFor({ source: article.source.slug }), roomFor({ category: article.category }), roomFor({ source: article.source.slug, category: article.category })];
 }
 
+/**
+ * Each connection's upgrade request (headers, raw headers, URL, parsed query: ~0.6 KiB) stays reachable for
+ * as long as the client is connected: engine.io keeps it as `request`, and also from a listener on the TCP
+ * socket that we cannot reach. Nothing here reads it after the handshake (the filter and cursor come in the
+ * handshake's auth payload), so drop our reference and empty the fields that hold the memory. Heap per idle
+ * client, measured with 3,000 clients: 11.0 KB → 10.4 KB. (Socket.IO's own advice, "Memory usage", is the
+ * first half; alone it saves nothing, because of the second reference.)
+ */
+function forgetUpgradeRequest(rawSocket: { request: IncomingMessage | null; transport: { name: string } }): void {
+  const request = rawSocket.request;
+  rawSocket.request = null;
+  // A session that starts with HTTP long-polling may still be answering that first request.
+  if (!request || rawSocket.transport.name !== "websocket") return;
+  const fields = request as unknown as Record<string, unknown>;
+  for (const field of ["headers", "rawHeaders", "url", "_query", "websocket"]) fields[field] = null;
+}
+
 export type SocketServerOptions = {
   bus: ArticleBus;
   replay: ReplayArticles;
@@ -50,6 +67,8 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
     // Missed-while-offline articles come from the database by cursor, so no connection-state recovery buffer.
     connectionStateRecovery: undefined,
   });
+
+  io.engine.on("connection", forgetUpgradeRequest);
 
   const unsubscribe = bus.subscribe((articles) => {
     if (ownsRecent) recent.add(articles);

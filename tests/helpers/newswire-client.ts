@@ -192,13 +192,14 @@ export class LiveSocket {
   readonly received: Article[] = [];
   readonly socket: Socket;
 
-  private constructor(url: string, auth?: Record<string, string>) {
-    this.socket = connectSocket(url, { transports: ["websocket"], reconnection: false, forceNew: true, auth });
+  private constructor(url: string, auth?: Record<string, string>, transports: string[] = ["websocket"]) {
+    this.socket = connectSocket(url, { transports, reconnection: false, forceNew: true, auth });
     this.socket.on("article:new", (article: Article) => this.received.push(article));
   }
 
-  static async connect(url: string, auth?: Record<string, string>): Promise<LiveSocket> {
-    const live = new LiveSocket(url, auth);
+  /** `transports`: websocket only by default; ["polling"] is a client behind a proxy that refuses websockets. */
+  static async connect(url: string, auth?: Record<string, string>, transports?: string[]): Promise<LiveSocket> {
+    const live = new LiveSocket(url, auth, transports);
     await live.waitForConnect();
     return live;
   }

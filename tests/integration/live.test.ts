@@ -21,8 +21,8 @@ afterAll(async () => {
   await feeds?.close();
 });
 
-async function socket(auth?: Record<string, string>): Promise<LiveSocket> {
-  const client = await LiveSocket.connect(server.url, auth);
+async function socket(auth?: Record<string, string>, transports?: string[]): Promise<LiveSocket> {
+  const client = await LiveSocket.connect(server.url, auth, transports);
   open.push(client);
   return client;
 }
@@ -117,6 +117,15 @@ describe("Socket.IO", () => {
     await b.waitForCount(bBefore + 4, "client B's copy of the fresh story");
     expect(a.received.length).toBe(seenBefore + 4);
     expect(b.received.slice(bBefore)).toEqual(after);
+  });
+
+  it("serves a client on HTTP long-polling, like one behind a proxy that refuses websockets", async () => {
+    const polling = await socket(undefined, ["polling"]);
+    expect(polling.socket.io.engine.transport.name).toBe("polling");
+    const [story] = source.put({ title: "Story for a long-polling client" });
+    await api.refresh(source.id);
+    const received = await polling.waitForCount(1, "the story");
+    expect(received.map((article) => article.url)).toEqual([story.link]);
   });
 
   it("does not resend, on a resume repeating the handshake cursor, what already arrived live", async () => {
