@@ -19,6 +19,11 @@ export type RefreshContext = {
   /** Per-fetch limits; defaults are the fetch stage's own. */
   timeoutMs?: number;
   maxBytes?: number;
+  /**
+   * Hands new articles to readers (the scheduler's onNewArticles). Called as soon as they are committed,
+   * before the check's bookkeeping is written: readers should not wait for it.
+   */
+  publish?: (articles: Article[]) => void | Promise<void>;
   /** Where 304 outcomes are written; the scheduler batches them (lib/ingest/batch-writer.ts). */
   recordNotModified?: (outcome: NotModifiedOutcome) => Promise<void>;
 };
@@ -88,6 +93,14 @@ export async function refreshSource(source: SourceForFetch, context: RefreshCont
       baseIntervalSeconds: context.baseIntervalSeconds,
       cacheMaxAgeSeconds: response.cacheMaxAgeSeconds,
     });
+    log.info({ items: candidates.length, inserted: stored.inserted.length, updated: stored.updated, interval }, "feed refreshed");
+    if (stored.inserted.length > 0 && context.publish) {
+      try {
+        await context.publish(stored.inserted);
+      } catch (error) {
+        log.error({ err: error }, "publishing new articles failed");
+      }
+    }
     await recordFetchOutcome(source.id, {
       kind: "success",
       fetchedAt,
@@ -99,7 +112,6 @@ export async function refreshSource(source: SourceForFetch, context: RefreshCont
       siteUrl: source.siteUrl ? undefined : feed.siteUrl,
       websubHub: feed.hubUrl,
     });
-    log.info({ items: candidates.length, inserted: stored.inserted.length, updated: stored.updated, interval }, "feed refreshed");
     return { status: "updated", inserted: stored.inserted, updated: stored.updated, hubUrl: feed.hubUrl, selfUrl: feed.selfUrl, storeMs };
   } catch (error) {
     const failure = describeFailure(error);

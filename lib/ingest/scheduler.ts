@@ -8,7 +8,7 @@ import { createHostLimiter } from "./host-limiter";
 
 export type SchedulerOptions = {
   context: RefreshContext;
-  /** Called after each source's new articles are committed, oldest first. */
+  /** Called as soon as a source's new articles are committed (before the check's bookkeeping), oldest first. */
   onNewArticles: (articles: Article[]) => void | Promise<void>;
   /** Called after every check, whatever its outcome (metrics, WebSub bookkeeping). */
   onChecked?: (source: SourceForFetch, result: RefreshResult, durationMs: number) => void;
@@ -41,7 +41,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   const idleMs = options.idleMs ?? 30_000;
   const logger = options.context.logger;
   // Most checks of a large source list answer 304: their bookkeeping is written in batches.
-  const context: RefreshContext = { recordNotModified: createBatchWriter(recordNotModified).write, ...options.context };
+  const context: RefreshContext = { recordNotModified: createBatchWriter(recordNotModified).write, publish: options.onNewArticles, ...options.context };
   const hostLimiter = createHostLimiter(options.perHostConcurrency ?? 2);
   const active = new Set<Promise<void>>();
   /** Claimed (leased in the database) but not started yet, oldest claim first. */
@@ -64,13 +64,6 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     const started = performance.now();
     const result = await hostLimiter.run(source.feedUrl, () => refreshSource(source, context));
     options.onChecked?.(source, result, performance.now() - started);
-    if (result.status === "updated" && result.inserted.length > 0) {
-      try {
-        await options.onNewArticles(result.inserted);
-      } catch (error) {
-        logger.error({ err: error, sourceId: source.id, url: source.feedUrl }, "publishing new articles failed");
-      }
-    }
   }
 
   function start(source: SourceForFetch): void {
