@@ -22,6 +22,7 @@ import { ingestFeedBody } from "./lib/ingest/refresh-source";
 import { createWebSubManager } from "./lib/ingest/websub";
 import { createStoryClusterer } from "./lib/ingest/cluster-stories";
 import { closeFeedConnections } from "./lib/ingest/fetch-feed";
+import { createSeenItems } from "./lib/ingest/seen-items";
 import { registerRuntime } from "./lib/runtime";
 import { createMetrics } from "./lib/metrics";
 import { attachDemoNewsroom } from "./lib/demo/attach-demo";
@@ -135,8 +136,9 @@ async function main(): Promise<void> {
   }
 
   const websub = createWebSubManager({ publicUrl: env.publicUrl, allowPrivate: env.feedAllowPrivate, logger });
+  const seenItems = createSeenItems();
   const scheduler = startScheduler({
-    context: { allowPrivate: env.feedAllowPrivate, baseIntervalSeconds: env.pollIntervalSeconds, logger },
+    context: { allowPrivate: env.feedAllowPrivate, baseIntervalSeconds: env.pollIntervalSeconds, logger, seenItems },
     onNewArticles: publishNewArticles,
     onChecked: (source, result, durationMs) => {
       metrics.feedChecks.inc({ outcome: result.status });
@@ -150,7 +152,7 @@ async function main(): Promise<void> {
     onSourcesChanged: () => pageCache.invalidate(),
     // A hub pushed a feed document: store and publish what is new at once, as a poll would.
     ingestPushed: async (sourceId, document) => {
-      const { stored } = await ingestFeedBody(sourceId, document, new Date());
+      const { stored } = await ingestFeedBody(sourceId, document, new Date(), seenItems);
       if (stored.inserted.length > 0) await publishNewArticles(stored.inserted);
       logger.info({ sourceId, url: document.url, inserted: stored.inserted.length }, "WebSub push ingested");
       return stored.inserted.length;

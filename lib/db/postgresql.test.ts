@@ -10,7 +10,7 @@ import { insertNewArticles, listArticles, listArticlesAfter, searchArticles, fin
 import { configureDb, dbKind, disconnectDb, getDb, pingDb } from "./client";
 import { listClusterArticles, listStorySubjects, saveStoryClusters } from "./clusters";
 import { toTsQuery } from "./search";
-import { claimDueSources, insertSource, listSourcesWithHealth, recordFetchOutcome, recordNotModified } from "./sources";
+import { claimDueSources, claimSource, insertSource, listSourcesWithHealth, recordFetchOutcome, recordNotModified } from "./sources";
 
 const adminUrl = process.env.NEWSWIRE_TEST_POSTGRES_URL || "postgresql://root@127.0.0.1:5432/test";
 const databaseName = `newswire_test_${process.pid}_${Date.now()}`;
@@ -218,6 +218,8 @@ describe("PostgreSQL mode", () => {
     expect(claimed.map((source) => source.slug).sort()).toEqual(["alpha", "beta", "gamma"]);
     expect(await claimDueSources(now, 10, 60)).toEqual([]);
     expect((await claimDueSources(new Date(now.getTime() + 61_000), 1, 60)).map((source) => source.id)).toHaveLength(1);
+    expect(await claimSource(sourceA, now, 60)).toMatchObject({ id: sourceA, slug: "alpha" });
+    expect(await claimSource(987_654, now, 60)).toBeNull();
 
     const fetchedAt = new Date(Date.UTC(2026, 2, 3, 4, 5, 6, 789));
     await recordFetchOutcome(sourceA, { kind: "failure", fetchedAt, nextCheckAt: new Date(fetchedAt.getTime() + 300_000), error: "HTTP 500" });

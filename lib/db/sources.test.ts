@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "../../tests/helpers/test-database";
-import { claimDueSources, findSourceById, findSourceHealthById, insertSource, markSourceDue, recordFetchOutcome, recordNotModified, releaseClaims } from "./sources";
+import { claimDueSources, claimSource, findSourceById, findSourceHealthById, insertSource, markSourceDue, recordFetchOutcome, recordNotModified, releaseClaims } from "./sources";
 
 let database: Awaited<ReturnType<typeof useTestDatabase>>;
 const ids: number[] = [];
@@ -33,6 +33,14 @@ describe("the source queue (SQLite)", () => {
     expect(claimed).toHaveLength(2);
     await releaseClaims(claimed.map((source) => source.id), now);
     expect((await claimDueSources(now, 10, 60)).length).toBe(4);
+  });
+
+  it("claims one source directly, due or not, and says when it does not exist", async () => {
+    const now = new Date(Date.now() + 400_000);
+    const claimed = await claimSource(ids[3], now, 60);
+    expect(claimed).toMatchObject({ id: ids[3], slug: "four", feedUrl: "https://four.example/feed" });
+    expect((await claimDueSources(now, 10, 60)).map((source) => source.id)).not.toContain(ids[3]);
+    expect(await claimSource(999_999, now, 60)).toBeNull();
   });
 
   it("records a batch of 304 checks in one statement, touching only those sources", async () => {

@@ -91,13 +91,30 @@ export async function claimDueSources(now: Date, limit: number, leaseSeconds: nu
           now,
           limit,
         );
-  return rows.map((row) => ({
+  return rows.map(toSourceForFetch);
+}
+
+function toSourceForFetch(row: SourceForFetchRow): SourceForFetch {
+  return {
     ...row,
     id: Number(row.id),
     pollIntervalSeconds: Number(row.pollIntervalSeconds),
     errorCount: Number(row.errorCount),
     websubLeaseUntil: row.websubLeaseUntil === null ? null : new Date(row.websubLeaseUntil),
-  }));
+  };
+}
+
+/**
+ * Claims one source now, whatever its schedule (a refresh request), for `leaseSeconds`. Null when it does
+ * not exist.
+ */
+export async function claimSource(sourceId: number, now: Date, leaseSeconds: number, db: Db = getDb()): Promise<SourceForFetch | null> {
+  const leaseUntil = new Date(now.getTime() + leaseSeconds * 1000);
+  const rows =
+    dbKind(db) === "postgresql"
+      ? await db.$queryRawUnsafe<SourceForFetchRow[]>(`UPDATE "Source" SET "nextCheckAt" = $1 WHERE "id" = $2 RETURNING ${SOURCE_FOR_FETCH_COLUMNS}`, leaseUntil, sourceId)
+      : await db.$queryRawUnsafe<SourceForFetchRow[]>(`UPDATE "Source" SET "nextCheckAt" = ? WHERE "id" = ? RETURNING ${SOURCE_FOR_FETCH_COLUMNS}`, leaseUntil, sourceId);
+  return rows.length === 0 ? null : toSourceForFetch(rows[0]);
 }
 
 /** Gives claimed sources that were never checked (the loop is closing) back to the queue, due now. */

@@ -10,6 +10,7 @@ import { fetchFeed } from "./fetch-feed";
 import { parseFeed } from "./parse-feed";
 import { normalizeItems } from "./normalize";
 import { backoffSeconds, nextPollInterval } from "./schedule";
+import type { SeenItems } from "./seen-items";
 
 export type RefreshContext = {
   allowPrivate: boolean;
@@ -24,6 +25,8 @@ export type RefreshContext = {
    * before the check's bookkeeping is written: readers should not wait for it.
    */
   publish?: (articles: Article[]) => void | Promise<void>;
+  /** Entries stored at each source's last check, skipped when they come again unchanged (seen-items.ts). */
+  seenItems?: SeenItems;
   /** Where 304 outcomes are written; the scheduler batches them (lib/ingest/batch-writer.ts). */
   recordNotModified?: (outcome: NotModifiedOutcome) => Promise<void>;
 };
@@ -47,10 +50,14 @@ export async function ingestFeedBody(
   sourceId: number,
   document: { body: Buffer; contentType: string | null; url: string },
   fetchedAt: Date,
+  seenItems?: SeenItems,
 ): Promise<{ feed: ParsedFeed; candidates: ArticleCandidate[]; stored: InsertResult }> {
   const feed = await parseFeed(document.body, { contentType: document.contentType, url: document.url });
-  const candidates = normalizeItems(feed, { feedUrl: document.url, fetchedAt });
+  const fresh = seenItems ? seenItems.unseen(sourceId, feed.items) : { items: feed.items, fingerprints: [] };
+  const candidates = normalizeItems({ ...feed, items: fresh.items }, { feedUrl: document.url, fetchedAt });
   const stored = await insertNewArticles(sourceId, candidates, new Date());
+  // Only once stored: a check that fails here looks at every entry again next time.
+  seenItems?.remember(sourceId, fresh.fingerprints);
   return { feed, candidates, stored };
 }
 
@@ -85,7 +92,7 @@ export async function refreshSource(source: SourceForFetch, context: RefreshCont
     }
 
     const storeStarted = performance.now();
-    const { feed, candidates, stored } = await ingestFeedBody(source.id, { body: response.body, contentType: response.contentType, url: response.finalUrl }, fetchedAt);
+    const { feed, candidates, stored } = await ingestFeedBody(source.id, { body: response.body, contentType: response.contentType, url: response.finalUrl }, fetchedAt, context.seenItems);
     const storeMs = performance.now() - storeStarted;
     const interval = nextPollInterval({
       previousSeconds: source.pollIntervalSeconds,
@@ -93,7 +100,7 @@ export async function refreshSource(source: SourceForFetch, context: RefreshCont
       baseIntervalSeconds: context.baseIntervalSeconds,
       cacheMaxAgeSeconds: response.cacheMaxAgeSeconds,
     });
-    log.info({ items: candidates.length, inserted: stored.inserted.length, updated: stored.updated, interval }, "feed refreshed");
+    log.info({ items: feed.items.length, changedItems: candidates.length, inserted: stored.inserted.length, updated: stored.updated, interval }, "feed refreshed");
     if (stored.inserted.length > 0 && context.publish) {
       try {
         await context.publish(stored.inserted);

@@ -1,7 +1,7 @@
 // The polling loop. The database is the job queue (convention 6): a source is due when its nextCheckAt has
 // passed; claiming it pushes nextCheckAt out by a lease so no other loop (or instance) takes it meanwhile.
 import type { Article } from "../domain/article";
-import { claimDueSources, findNextCheckAt, markSourceDue, recordNotModified, releaseClaims, type SourceForFetch } from "../db/sources";
+import { claimDueSources, claimSource, findNextCheckAt, markSourceDue, recordNotModified, releaseClaims, type SourceForFetch } from "../db/sources";
 import { createBatchWriter } from "./batch-writer";
 import { refreshSource, type RefreshContext, type RefreshResult } from "./refresh-source";
 import { createHostLimiter } from "./host-limiter";
@@ -132,9 +132,19 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
         recheck.add(sourceId);
         return true;
       }
-      const exists = await markSourceDue(sourceId);
-      if (exists) schedule(0);
-      return exists;
+      // Claim it directly (one statement) and start it now if a slot is free, rather than marking it due
+      // and waiting for the loop to find it: a publisher's refresh is latency readers feel.
+      const claimed = closing ? null : await claimSource(sourceId, new Date(), CLAIM_LEASE_SECONDS);
+      if (!claimed) return closing ? markSourceDue(sourceId) : false;
+      // The loop may have taken it meanwhile: a check already under way may predate this request.
+      if (checking.has(sourceId)) {
+        recheck.add(sourceId);
+        return true;
+      }
+      if (queue.some((source) => source.id === sourceId)) return true;
+      if (active.size < concurrency) start(claimed);
+      else queue.unshift(claimed);
+      return true;
     },
     async idle() {
       while (active.size > 0 || looking || queue.length > 0) await Promise.allSettled([...active, new Promise((r) => setTimeout(r, 10))]);
