@@ -152,7 +152,9 @@ async function main(): Promise<void> {
     onSourcesChanged: () => pageCache.invalidate(),
     // A hub pushed a feed document: store and publish what is new at once, as a poll would.
     ingestPushed: async (sourceId, document) => {
-      const { stored } = await ingestFeedBody(sourceId, document, new Date(), seenItems);
+      // Without seenItems: a push often carries only the new entries, and the memory of the last polled
+      // document (what the next poll compares with) should not be replaced by it.
+      const { stored } = await ingestFeedBody(sourceId, document, new Date());
       if (stored.inserted.length > 0) await publishNewArticles(stored.inserted);
       logger.info({ sourceId, url: document.url, inserted: stored.inserted.length }, "WebSub push ingested");
       return stored.inserted.length;
