@@ -41,6 +41,17 @@ describe("RecentArticles", () => {
     expect(recent.after(0).map((a) => a.id)).toEqual([2, 3, 4]);
     expect(recent.after(4)).toEqual([]);
   });
+
+  it("finds everything above an id when batches were published out of id order", () => {
+    // Two checks committed 101–102 and then 103–104, but the second published first; then 105 came.
+    const recent = new RecentArticles();
+    recent.add([article(103), article(104)]);
+    recent.add([article(101), article(102)]);
+    recent.add([article(105)]);
+    expect(recent.after(104).map((a) => a.id)).toEqual([105]);
+    expect(recent.after(100).map((a) => a.id)).toEqual([101, 102, 103, 104, 105]);
+    expect(recent.after(102).map((a) => a.id)).toEqual([103, 104, 105]);
+  });
 });
 
 describe("live filters", () => {

@@ -62,10 +62,14 @@ export class RecentArticles {
     return this.completeAbove !== undefined && afterId >= this.completeAbove;
   }
 
-  /** Articles with an id above `afterId`, oldest first. */
+  /** Articles with an id above `afterId`, oldest (lowest id) first. */
   after(afterId: number): Article[] {
-    let start = this.items.length;
-    while (start > 0 && this.items[start - 1].id > afterId) start--;
-    return this.items.slice(start);
+    // The whole buffer, not just its tail: concurrent checks can publish their batches out of id order (a
+    // batch with lower ids after one with higher ids), and a scan from the end would stop at the first.
+    const found = this.items.filter((article) => article.id > afterId);
+    for (let i = 1; i < found.length; i++) {
+      if (found[i - 1].id > found[i].id) return found.sort((a, b) => a.id - b.id);
+    }
+    return found;
   }
 }
