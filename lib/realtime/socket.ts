@@ -1,6 +1,6 @@
 // Socket.IO beside Next on the same HTTP server. Each socket sits in one room named after its filter;
 // a published article is emitted once to the union of the rooms that want it.
-import type { IncomingMessage, Server as HttpServer } from "node:http";
+import { ServerResponse, type IncomingMessage, type Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import type { Logger } from "pino";
 import type { Article } from "../domain/article";
@@ -13,8 +13,11 @@ import { SOCKET_PATH, type ClientToServerEvents, type LiveFilter, type ServerToC
 
 export type { ReplayArticles } from "./replay";
 
-type SocketData = { filter: LiveFilter; room: string; resumeToken: number; replayedUpTo: number; resumedFrom: number };
+/** One per filter, shared by every socket in its room (the heap target is per idle client). */
+type View = { readonly filter: LiveFilter; readonly room: string };
+type SocketData = { view: View; resumeToken: number; replayedUpTo: number; resumedFrom: number };
 export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type LiveSocket = Parameters<Parameters<LiveServer["on"]>[1]>[0];
 
 const REPLAY_PAGE = 500;
 /** A client away for longer than this many articles gets the newest ones by reloading, not a flood. */
@@ -29,20 +32,21 @@ function roomsFor(article: Article): string[] {
 }
 
 /**
- * Each connection's upgrade request (headers, raw headers, URL, parsed query: ~0.6 KiB) stays reachable for
- * as long as the client is connected: engine.io keeps it as `request`, and also from a listener on the TCP
- * socket that we cannot reach. Nothing here reads it after the handshake (the filter and cursor come in the
- * handshake's auth payload), so drop our reference and empty the fields that hold the memory. Heap per idle
- * client, measured with 3,000 clients: 11.0 KB → 10.4 KB. (Socket.IO's own advice, "Memory usage", is the
- * first half; alone it saves nothing, because of the second reference.)
+ * engine.io keeps each WebSocket session's upgrade request alive for as long as the client is connected:
+ * as `request`, and through its WebSocketResponse (which holds `req`), reachable from a "close" listener on
+ * the TCP socket. So Socket.IO's documented `rawSocket.request = null` alone frees nothing. Nothing here
+ * reads the request after the handshake (filter and cursor come in the handshake's auth payload), so drop
+ * both references. Must stay the last engine middleware: earlier ones may still set headers through `res`.
+ * Long-polling responses are real ServerResponses and are left alone.
  */
-function forgetUpgradeRequest(rawSocket: { request: IncomingMessage | null; transport: { name: string } }): void {
-  const request = rawSocket.request;
-  rawSocket.request = null;
-  // A session that starts with HTTP long-polling may still be answering that first request.
-  if (!request || rawSocket.transport.name !== "websocket") return;
-  const fields = request as unknown as Record<string, unknown>;
-  for (const field of ["headers", "rawHeaders", "url", "_query", "websocket"]) fields[field] = null;
+function releaseUpgradeRequests(io: LiveServer): void {
+  io.engine.use((_req: IncomingMessage, res: ServerResponse, next: (error?: Error) => void) => {
+    if (!(res instanceof ServerResponse)) (res as { req: unknown }).req = null;
+    next();
+  });
+  io.engine.on("connection", (rawSocket: { request: unknown }) => {
+    rawSocket.request = null;
+  });
 }
 
 export type SocketServerOptions = {
@@ -68,21 +72,33 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
     connectionStateRecovery: undefined,
   });
 
-  io.engine.on("connection", forgetUpgradeRequest);
+  releaseUpgradeRequests(io);
+
+  const views = new Map<string, View>();
+  function viewFor(filter: LiveFilter): View {
+    const room = roomFor(filter);
+    let view = views.get(room);
+    if (!view) {
+      view = { filter, room };
+      // Filters come from clients: share the common ones, never grow without bound.
+      if (views.size < 10_000) views.set(room, view);
+    }
+    return view;
+  }
 
   const unsubscribe = bus.subscribe((articles) => {
     if (ownsRecent) recent.add(articles);
     for (const article of articles) io.to(roomsFor(article)).emit("article:new", article);
   });
 
-  async function resume(socket: Parameters<Parameters<LiveServer["on"]>[1]>[0], afterId: number): Promise<void> {
+  async function resume(socket: LiveSocket, afterId: number): Promise<void> {
     // The client sends its cursor in the handshake and again in a resume event on connect. A second resume
     // from the same (or an older) cursor is already covered, and by now this socket may have received live
     // articles past that cursor: replaying from it again would send them twice.
     if (afterId <= socket.data.resumedFrom) return;
     socket.data.resumedFrom = afterId;
     const token = ++socket.data.resumeToken;
-    const { filter, room } = socket.data;
+    const { filter, room } = socket.data.view;
     // Out of the room while replaying, so live articles cannot overtake the missed ones.
     await socket.leave(room);
     // A client may ask twice on one connection (handshake cursor and a resume event): never resend.
@@ -115,19 +131,19 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
     }
   }
 
+  // One listener function for every socket (Socket.IO calls it with the socket as `this`), not a closure each.
+  function onResume(this: LiveSocket, payload: unknown): void {
+    const cursor = payload && typeof payload === "object" ? tryDecodeCursor((payload as { cursor?: string }).cursor) : undefined;
+    if (cursor !== undefined) void resume(this, cursor);
+  }
+
   io.on("connection", (socket) => {
     const auth = (socket.handshake.auth ?? {}) as Record<string, unknown>;
-    const filter = cleanFilter(auth);
-    socket.data = { filter, room: roomFor(filter), resumeToken: 0, replayedUpTo: 0, resumedFrom: -1 };
-    void socket.join(socket.data.room);
+    socket.data = { view: viewFor(cleanFilter(auth)), resumeToken: 0, replayedUpTo: 0, resumedFrom: -1 };
+    void socket.join(socket.data.view.room);
     const handshakeCursor = typeof auth.cursor === "string" ? tryDecodeCursor(auth.cursor) : undefined;
     if (handshakeCursor !== undefined) void resume(socket, handshakeCursor);
-
-    socket.on("resume", (payload) => {
-      const cursor = payload && typeof payload === "object" ? tryDecodeCursor((payload as { cursor?: string }).cursor) : undefined;
-      if (cursor === undefined) return;
-      void resume(socket, cursor);
-    });
+    socket.on("resume", onResume);
   });
 
   return {
