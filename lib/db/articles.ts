@@ -23,6 +23,21 @@ type ArticleListRow = Prisma.ArticleGetPayload<{ select: typeof articleListSelec
 const ARTICLE_INSERT_COLUMNS = ["sourceId", "dedupeKey", "slug", "title", "url", "normalizedUrl", "summary", "contentHtml", "contentHash", "imageUrl", "author", "publishedAt", "updatedAt", "ingestedAt"] as const;
 type InsertedRow = Omit<ArticleListRow, "source" | "publishedAt"> & { publishedAt: Date | string };
 
+/** What a publisher may change in a story after it was first stored: written on insert and on an update in place. */
+function editableFields(candidate: ArticleCandidate) {
+  return {
+    title: candidate.title,
+    url: candidate.url,
+    normalizedUrl: candidate.normalizedUrl,
+    summary: candidate.summary,
+    contentHtml: candidate.contentHtml,
+    contentHash: candidate.contentHash,
+    imageUrl: candidate.imageUrl,
+    author: candidate.author,
+    updatedAt: candidate.updatedAt,
+  };
+}
+
 /**
  * One multi-row INSERT … RETURNING (atomic by itself), written as SQL: Prisma's createManyAndReturn spent
  * ~10 ms of JavaScript on a 20-article batch whose SQL ran in ~1.5 ms, most of the cost of storing a feed.
@@ -41,16 +56,8 @@ async function insertArticleRows(sourceId: number, candidates: ArticleCandidate[
       sourceId,
       dedupeKey: candidate.dedupeKey,
       slug: articleSlug(candidate.title, sourceId, candidate.dedupeKey),
-      title: candidate.title,
-      url: candidate.url,
-      normalizedUrl: candidate.normalizedUrl,
-      summary: candidate.summary,
-      contentHtml: candidate.contentHtml,
-      contentHash: candidate.contentHash,
-      imageUrl: candidate.imageUrl,
-      author: candidate.author,
+      ...editableFields(candidate),
       publishedAt: candidate.publishedAt,
-      updatedAt: candidate.updatedAt,
       ingestedAt,
     } satisfies Record<(typeof ARTICLE_INSERT_COLUMNS)[number], unknown>;
     return `(${ARTICLE_INSERT_COLUMNS.map((column) => placeholder(row[column])).join(", ")})`;
@@ -256,20 +263,7 @@ export async function insertNewArticles(
   if (changed.length > 0) {
     await db.$transaction(
       changed.map(({ id, candidate }) =>
-        db.article.update({
-          where: { id },
-          data: {
-            title: candidate.title,
-            url: candidate.url,
-            normalizedUrl: candidate.normalizedUrl,
-            summary: candidate.summary,
-            contentHtml: candidate.contentHtml,
-            contentHash: candidate.contentHash,
-            imageUrl: candidate.imageUrl,
-            author: candidate.author,
-            updatedAt: candidate.updatedAt,
-          },
-        }),
+        db.article.update({ where: { id }, data: editableFields(candidate) }),
       ),
     );
   }

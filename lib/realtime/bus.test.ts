@@ -1,24 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { Article } from "../domain/article";
+import { fixtureArticle } from "./article-fixture";
 import { createLocalBus, RecentArticles } from "./bus";
 import { formatArticleEvent } from "./sse";
 import { cleanFilter, matchesFilter } from "./filter";
 
-function article(id: number, source = "wire", category = "world"): Article {
-  return {
-    id,
-    cursor: String(id),
-    slug: `story-${id}`,
-    path: `/articles/story-${id}`,
-    title: `Story ${id}`,
-    url: `https://example.com/${id}`,
-    summary: "",
-    imageUrl: null,
-    publishedAt: new Date(0).toISOString(),
-    source: { id: 1, slug: source, name: source, siteUrl: null },
-    category,
-  };
-}
+const article = fixtureArticle;
 
 describe("local bus", () => {
   it("delivers batches in order to every subscriber until it unsubscribes", async () => {

@@ -1,24 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { Article } from "../domain/article";
+import { fixtureArticle } from "./article-fixture";
 import { RecentArticles } from "./bus";
 import type { LiveFilter } from "./events";
 import { createSharedReplay } from "./replay";
 
-function article(id: number, source = "wire", category = "world"): Article {
-  return {
-    id,
-    cursor: String(id),
-    slug: `story-${id}`,
-    path: `/articles/story-${id}`,
-    title: `Story ${id}`,
-    url: `https://example.com/${id}`,
-    summary: "",
-    imageUrl: null,
-    publishedAt: new Date(0).toISOString(),
-    source: { id: 1, slug: source, name: source, siteUrl: null },
-    category,
-  };
-}
+const article = fixtureArticle;
 
 /** A stand-in for the database: ids 1..stored, every third from "other", in category "sport". */
 function fakeDatabase(stored: number) {
