@@ -10,13 +10,12 @@ import { createLogger } from "./lib/log";
 import { applyMigrations } from "./lib/boot/migrate";
 import { ensureBuild } from "./lib/boot/ensure-build";
 import { configureDb, disconnectDb } from "./lib/db/client";
-import { getArticlesSince, getLatestSequence } from "./lib/queries/articles";
+import { getArticlesAfter, getArticlesBetween, getLatestSequence } from "./lib/queries/articles";
 import { seedDefaultSources } from "./prisma/seed";
-import { createLocalBus, RecentArticles } from "./lib/realtime/bus";
-import { attachSocketServer } from "./lib/realtime/socket";
-import { createSharedReplay } from "./lib/realtime/replay";
-import { createSseBroadcaster } from "./lib/realtime/sse";
+import { attachLiveDelivery } from "./lib/realtime/live-delivery";
+import { createLiveLimits } from "./lib/realtime/live-limits";
 import { SOCKET_PATH } from "./lib/realtime/events";
+import { openDatabaseEvents } from "./lib/boot/database-events";
 import { startScheduler } from "./lib/ingest/scheduler";
 import { ingestFeedBody } from "./lib/ingest/refresh-source";
 import { createWebSubManager } from "./lib/ingest/websub";
@@ -76,24 +75,19 @@ async function main(): Promise<void> {
   const handleNext = app.getRequestHandler();
 
   const metrics = createMetrics();
-  const bus = createLocalBus();
-  const recent = new RecentArticles();
-  // Shared by Socket.IO and SSE resume; filled once here, not by each transport.
-  bus.subscribe((articles) => recent.add(articles));
-  // Nothing is published before the scheduler starts, so from here on the buffer holds every newer article
-  // (every article stored reaches this bus: with several instances that needs the cross-instance bus).
-  recent.markCompleteAbove(await getLatestSequence());
-  const replay = createSharedReplay({ recent, query: (afterId, filter, limit) => getArticlesSince(afterId, filter, limit) });
-  const sse = createSseBroadcaster({ bus, replay, logger, recent });
   const pageCache = createPageCache({ isCacheablePath: isCacheablePage });
-  bus.subscribe(() => pageCache.invalidate());
+  const limits = createLiveLimits({
+    perAddress: env.liveMaxPerIp,
+    total: env.liveMaxConnections,
+    addressOf: (req) => req.socket.remoteAddress ?? "unknown",
+  });
 
   let demo: Awaited<ReturnType<typeof attachDemoNewsroom>> | undefined;
   const server = http.createServer((req, res) => {
-    if (sse.handle(req, res)) return;
+    if (live.sse.handle(req, res)) return;
     if (req.url === "/metrics" && req.method === "GET") {
-      metrics.liveClients.set({ transport: "socket.io" }, live.connectedCount());
-      metrics.liveClients.set({ transport: "sse" }, sse.clientCount());
+      metrics.liveClients.set({ transport: "socket.io" }, live.socket.connectedCount());
+      metrics.liveClients.set({ transport: "sse" }, live.sse.clientCount());
       metrics.registry.metrics().then(
         (text) => {
           res.writeHead(200, { "content-type": metrics.registry.contentType });
@@ -119,7 +113,24 @@ async function main(): Promise<void> {
   });
   server.keepAliveTimeout = 65_000;
 
-  const live = attachSocketServer(server, { bus, replay, logger, recent });
+  const storyClusterer = createStoryClusterer({ logger });
+  void storyClusterer.start();
+  // Nothing is stored by this process before the scheduler starts below; what other instances store from
+  // now on is delivered by the feed, which starts after the newest article stored so far.
+  const live = attachLiveDelivery(server, {
+    startAfter: await getLatestSequence(),
+    readAfter: getArticlesAfter,
+    queryBetween: getArticlesBetween,
+    limits,
+    logger,
+  });
+  live.feed.subscribe((articles) => {
+    metrics.articlesDelivered.inc(articles.length);
+    pageCache.invalidate();
+    storyClusterer.articlesStored();
+  });
+  // Other instances' inserts (PostgreSQL notifications) wake the feed; SQLite has one instance.
+  const databaseEvents = await openDatabaseEvents({ databaseUrl: env.databaseUrl, clustered: env.redisUrl !== undefined, logger, onArticlesStored: live.feed.wake });
   server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     // engine.io handles its own path (destroyUpgrade: false makes it leave the rest alone).
     if (req.url?.startsWith(`${SOCKET_PATH}/`)) return;
@@ -127,19 +138,17 @@ async function main(): Promise<void> {
     else socket.destroy();
   });
 
-  const storyClusterer = createStoryClusterer({ logger });
-  void storyClusterer.start();
-  async function publishNewArticles(articles: Article[]): Promise<void> {
+  /** This process stored new articles: the feed reads and delivers them (in cursor order, with any others). */
+  function articlesStored(articles: Article[]): void {
     metrics.articlesIngested.inc(articles.length);
-    await bus.publish(articles);
-    storyClusterer.articlesStored();
+    live.feed.wake();
   }
 
   const websub = createWebSubManager({ publicUrl: env.publicUrl, allowPrivate: env.feedAllowPrivate, logger });
   const seenItems = createSeenItems();
   const scheduler = startScheduler({
     context: { allowPrivate: env.feedAllowPrivate, baseIntervalSeconds: env.pollIntervalSeconds, logger, seenItems },
-    onNewArticles: publishNewArticles,
+    onNewArticles: articlesStored,
     onChecked: (source, result, durationMs) => {
       metrics.feedChecks.inc({ outcome: result.status });
       metrics.checkDuration.observe(durationMs / 1000);
@@ -155,7 +164,7 @@ async function main(): Promise<void> {
       // Without seenItems: a push often carries only the new entries, and the memory of the last polled
       // document (what the next poll compares with) should not be replaced by it.
       const { stored } = await ingestFeedBody(sourceId, document, new Date());
-      if (stored.inserted.length > 0) await publishNewArticles(stored.inserted);
+      if (stored.inserted.length > 0) articlesStored(stored.inserted);
       logger.info({ sourceId, url: document.url, inserted: stored.inserted.length }, "WebSub push ingested");
       return stored.inserted.length;
     },
@@ -189,9 +198,8 @@ async function main(): Promise<void> {
     await websub.close();
     await closeFeedConnections();
     registerRuntime(undefined);
+    await databaseEvents.close();
     await live.close();
-    await sse.close();
-    await bus.close();
     // Requests in flight get up to 2 s to finish; each keep-alive connection is closed as soon as its request
     // is answered (checked every 50 ms), not at the 2 s cut-off: every 100 ms here is an outage for readers.
     server.closeIdleConnections();

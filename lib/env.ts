@@ -41,6 +41,13 @@ const envSchema = z.object({
     .refine((url) => url === undefined || url === "" || /^rediss?:\/\//i.test(url), {
       message: "must be redis://… or rediss://…",
     }),
+  REDIS_PREFIX: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9:_.-]{1,64}$/, "must be 1–64 letters, digits or : _ . -")
+    .default("newswire"),
+  LIVE_MAX_PER_IP: z.coerce.number().int().min(0).max(1_000_000).default(100),
+  LIVE_MAX_CONNECTIONS: z.coerce.number().int().min(0).max(10_000_000).default(20_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Not in the contract: set by `npm run demo` to start the loopback demo newsroom. */
   NEWSWIRE_DEMO: booleanFlag,
@@ -58,6 +65,9 @@ export type Env = {
   pollIntervalSeconds: number;
   feedAllowPrivate: boolean;
   redisUrl: string | undefined;
+  redisPrefix: string;
+  liveMaxPerIp: number;
+  liveMaxConnections: number;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   demo: boolean;
   seed: boolean;
@@ -98,6 +108,9 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     pollIntervalSeconds: env.POLL_INTERVAL_SECONDS,
     feedAllowPrivate: env.FEED_ALLOW_PRIVATE,
     redisUrl: env.REDIS_URL || undefined,
+    redisPrefix: env.REDIS_PREFIX,
+    liveMaxPerIp: env.LIVE_MAX_PER_IP,
+    liveMaxConnections: env.LIVE_MAX_CONNECTIONS,
     logLevel: env.LOG_LEVEL,
     demo: env.NEWSWIRE_DEMO,
     seed: env.NEWSWIRE_SEED,

@@ -13,8 +13,9 @@ export function createMetrics() {
     registers: [registry],
   });
   const articlesIngested = new Counter({ name: "newswire_articles_ingested_total", help: "New articles stored", registers: [registry] });
+  const articlesDelivered = new Counter({ name: "newswire_articles_delivered_total", help: "Articles delivered to this instance's live readers (stored by any instance)", registers: [registry] });
   const liveClients = new Gauge({ name: "newswire_live_clients", help: "Connected live clients", labelNames: ["transport"], registers: [registry] });
-  return { registry, feedChecks, checkDuration, storeDuration, articlesIngested, liveClients };
+  return { registry, feedChecks, checkDuration, storeDuration, articlesIngested, articlesDelivered, liveClients };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -39,35 +39,68 @@ function editableFields(candidate: ArticleCandidate) {
 }
 
 /**
- * One multi-row INSERT … RETURNING (atomic by itself), written as SQL: Prisma's createManyAndReturn spent
- * ~10 ms of JavaScript on a 20-article batch whose SQL ran in ~1.5 ms, most of the cost of storing a feed.
- * Dates go through the driver adapter's own conversion, so they are stored exactly as Prisma stores them.
+ * Rows per INSERT statement: SQLite binds at most 999 parameters per statement, and each row binds
+ * ARTICLE_INSERT_COLUMNS.length of them (a 1,000-entry feed must still be stored).
+ */
+const ROWS_PER_INSERT = Math.floor(999 / ARTICLE_INSERT_COLUMNS.length);
+
+/**
+ * Held (as a PostgreSQL transaction-level advisory lock) from taking article ids to committing them, on every
+ * instance: so ids become visible in id order, and whoever reads "articles after id N" can never skip one
+ * that commits late. Live delivery, resume and paging all rely on it (docs/decisions/0009). Any 64-bit number
+ * no other application on the database uses.
+ */
+const ARTICLE_ORDER_LOCK = 7_307_001_001;
+/** Notified, in the inserting transaction, with the newest id: every instance's live feed wakes on it. */
+export const NEW_ARTICLES_CHANNEL = "newswire_articles";
+
+/**
+ * Multi-row INSERT … RETURNING statements in one transaction, written as SQL: Prisma's createManyAndReturn
+ * spent ~10 ms of JavaScript on a 20-article batch whose SQL ran in ~1.5 ms, most of the cost of storing a
+ * feed. Dates go through the driver adapter's own conversion, so they are stored exactly as Prisma stores
+ * them. On SQLite the one write connection already orders commits; on PostgreSQL the advisory lock above does.
  */
 async function insertArticleRows(sourceId: number, candidates: ArticleCandidate[], ingestedAt: Date, db: Db): Promise<Omit<ArticleListRow, "source">[]> {
   if (candidates.length === 0) return [];
   const postgres = dbKind(db) === "postgresql";
-  const values: unknown[] = [];
-  const placeholder = (value: unknown) => {
-    values.push(value);
-    return postgres ? `$${values.length}` : "?";
-  };
-  const tuples = candidates.map((candidate) => {
-    const row = {
-      sourceId,
-      dedupeKey: candidate.dedupeKey,
-      slug: articleSlug(candidate.title, sourceId, candidate.dedupeKey),
-      ...editableFields(candidate),
-      publishedAt: candidate.publishedAt,
-      ingestedAt,
-    } satisfies Record<(typeof ARTICLE_INSERT_COLUMNS)[number], unknown>;
-    return `(${ARTICLE_INSERT_COLUMNS.map((column) => placeholder(row[column])).join(", ")})`;
-  });
-  const rows = await db.$queryRawUnsafe<InsertedRow[]>(
-    `INSERT INTO "Article" (${ARTICLE_INSERT_COLUMNS.map((column) => `"${column}"`).join(", ")}) VALUES ${tuples.join(", ")}
-     RETURNING "id", "slug", "title", "url", "summary", "imageUrl", "publishedAt"`,
-    ...values,
-  );
-  return rows.map((row) => ({ ...row, id: Number(row.id), publishedAt: new Date(row.publishedAt) }));
+  const statements = [];
+  for (let start = 0; start < candidates.length; start += ROWS_PER_INSERT) {
+    const values: unknown[] = [];
+    const placeholder = (value: unknown) => {
+      values.push(value);
+      return postgres ? `$${values.length}` : "?";
+    };
+    const tuples = candidates.slice(start, start + ROWS_PER_INSERT).map((candidate) => {
+      const row = {
+        sourceId,
+        dedupeKey: candidate.dedupeKey,
+        slug: articleSlug(candidate.title, sourceId, candidate.dedupeKey),
+        ...editableFields(candidate),
+        publishedAt: candidate.publishedAt,
+        ingestedAt,
+      } satisfies Record<(typeof ARTICLE_INSERT_COLUMNS)[number], unknown>;
+      return `(${ARTICLE_INSERT_COLUMNS.map((column) => placeholder(row[column])).join(", ")})`;
+    });
+    statements.push(
+      db.$queryRawUnsafe<InsertedRow[]>(
+        `INSERT INTO "Article" (${ARTICLE_INSERT_COLUMNS.map((column) => `"${column}"`).join(", ")}) VALUES ${tuples.join(", ")}
+         RETURNING "id", "slug", "title", "url", "summary", "imageUrl", "publishedAt"`,
+        ...values,
+      ),
+    );
+  }
+  let inserted: InsertedRow[][];
+  if (postgres) {
+    const [, ...results] = await db.$transaction([
+      db.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${ARTICLE_ORDER_LOCK})`),
+      ...statements,
+      db.$executeRawUnsafe(`SELECT pg_notify('${NEW_ARTICLES_CHANNEL}', (SELECT MAX("id") FROM "Article")::text)`),
+    ]);
+    inserted = results.slice(0, statements.length) as InsertedRow[][];
+  } else {
+    inserted = statements.length === 1 ? [await statements[0]] : await db.$transaction(statements);
+  }
+  return inserted.flat().map((row) => ({ ...row, id: Number(row.id), publishedAt: new Date(row.publishedAt) }));
 }
 
 export function toArticle(row: ArticleListRow): Article {
@@ -136,14 +169,14 @@ export async function searchArticles(query: string, options: { limit: number; of
   return (await findByIds(await searchArticleIdsRanked(query, options, db), db)).map(toArticle);
 }
 
-/** Everything ingested after `afterSequence`, oldest first: what a reconnecting client missed. */
+/** What was ingested after `afterSequence` (up to `upToSequence`), oldest first: what a reconnecting reader missed. */
 export async function listArticlesAfter(
   afterSequence: number,
-  options: ArticleFilter & { limit: number },
+  options: ArticleFilter & { limit: number; upToSequence?: number },
   db: Db = getDb(),
 ): Promise<Article[]> {
   const where = whereFor(options);
-  where.id = { gt: afterSequence };
+  where.id = options.upToSequence === undefined ? { gt: afterSequence } : { gt: afterSequence, lte: options.upToSequence };
   const rows = await db.article.findMany({ where, select: articleListSelect, orderBy: { id: "asc" }, take: options.limit });
   return rows.map(toArticle);
 }

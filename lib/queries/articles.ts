@@ -54,13 +54,19 @@ export async function getLatestSequence(): Promise<number> {
   return findLatestSequence();
 }
 
-/** What a client that last saw `afterCursor` has missed, oldest first (resume on both transports). */
-export async function getArticlesSince(
+/** What a reader that last saw `afterSequence` missed, up to `upToSequence`, oldest first (live catch-up). */
+export async function getArticlesBetween(
   afterSequence: number,
-  filter: { source?: string; category?: string } = {},
-  limit = 500,
+  upToSequence: number,
+  filter: { source?: string; category?: string },
+  limit: number,
 ): Promise<Article[]> {
-  return listArticlesAfter(afterSequence, { sourceSlug: filter.source, category: filter.category, limit });
+  return listArticlesAfter(afterSequence, { sourceSlug: filter.source, category: filter.category, limit, upToSequence });
+}
+
+/** The live feed's read: every article after `afterSequence`, oldest first. */
+export async function getArticlesAfter(afterSequence: number, limit: number): Promise<Article[]> {
+  return listArticlesAfter(afterSequence, { limit });
 }
 
 export const SEARCH_PAGE_SIZE = 20;

@@ -1,45 +1,33 @@
-// Replays for reconnecting clients (both transports), built for the reconnect storm: after a restart every
-// client comes back within seconds, each asking for what it missed since its cursor. One database query
-// per client (1–2.5 ms of CPU each) queued 5,000 of them and kept a fifth of the clients waiting over 10 s.
-// - A client whose cursor is at or above the newest article stored when the server started can only have
-//   missed articles published since, which are all in memory (RecentArticles): no query at all.
-// - Identical requests (same cursor, filter and page size: typically everyone who had the newest article)
-//   share one query and, for a couple of seconds, its answer. A shared answer a little old is safe: the
-//   transports always follow the replay with what is in memory after its last article, before going live.
+// The database side of catching up (both transports), built for the reconnect storm: after a restart every
+// reader comes back within seconds, each asking for what it missed since its cursor. Identical requests
+// (same cursor, filter, page size and end: typically everyone who had the same newest article) share one
+// query and, for a couple of seconds, its answer. A shared answer a little old is safe: it says how far it
+// reaches (`upTo`), and the catch-up continues from there (lib/realtime/catch-up.ts).
 import type { Article } from "../domain/article";
-import type { RecentArticles } from "./bus";
 import type { LiveFilter } from "./events";
-import { matchesFilter } from "./filter";
 
-export type ReplayArticles = (afterId: number, filter: LiveFilter, limit: number) => Promise<Article[]>;
+/** Articles with afterId < id <= upTo matching `filter`, oldest first, at most `limit`. */
+export type QueryArticlesBetween = (afterId: number, upTo: number, filter: LiveFilter, limit: number) => Promise<Article[]>;
 
-export type SharedReplayOptions = {
-  /** The database query: articles with an id above `afterId` matching `filter`, oldest first. */
-  query: ReplayArticles;
-  recent: RecentArticles;
-  /** How long an answer is shared with identical requests after it arrives. */
-  shareMs?: number;
+export type ReplayPage = {
+  articles: Article[];
+  /** The page is everything matching up to here when it is shorter than the limit. */
+  upTo: number;
+  limit: number;
 };
 
-export type SharedReplay = ReplayArticles & { stats(): { fromMemory: number; queries: number; shared: number } };
+export type Replay = ((afterId: number, upTo: number, filter: LiveFilter, limit: number) => Promise<ReplayPage>) & {
+  stats(): { queries: number; shared: number };
+};
 
-export function createSharedReplay(options: SharedReplayOptions): SharedReplay {
-  const { query, recent } = options;
+export function createSharedReplay(options: { query: QueryArticlesBetween; shareMs?: number }): Replay {
+  const { query } = options;
   const shareMs = options.shareMs ?? 2000;
-  const answers = new Map<string, Promise<Article[]>>();
-  const stats = { fromMemory: 0, queries: 0, shared: 0 };
+  const answers = new Map<string, Promise<ReplayPage>>();
+  const stats = { queries: 0, shared: 0 };
 
-  const replay = (async (afterId: number, filter: LiveFilter, limit: number): Promise<Article[]> => {
-    if (recent.covers(afterId)) {
-      stats.fromMemory += 1;
-      const missed: Article[] = [];
-      for (const article of recent.after(afterId)) {
-        if (!matchesFilter(article, filter)) continue;
-        missed.push(article);
-        if (missed.length === limit) break;
-      }
-      return missed;
-    }
+  const replay = ((afterId: number, upTo: number, filter: LiveFilter, limit: number): Promise<ReplayPage> => {
+    // Keyed without upTo: an answer that reaches less far is still a correct start, and says where it ends.
     const key = `${afterId}|${filter.source ?? ""}|${filter.category ?? ""}|${limit}`;
     const shared = answers.get(key);
     if (shared) {
@@ -47,7 +35,7 @@ export function createSharedReplay(options: SharedReplayOptions): SharedReplay {
       return shared;
     }
     stats.queries += 1;
-    const answer = query(afterId, filter, limit);
+    const answer = query(afterId, upTo, filter, limit).then((articles) => ({ articles, upTo, limit }));
     answers.set(key, answer);
     answer.then(
       () => setTimeout(() => answers.delete(key), shareMs).unref(),
@@ -55,7 +43,7 @@ export function createSharedReplay(options: SharedReplayOptions): SharedReplay {
       () => answers.delete(key),
     );
     return answer;
-  }) as SharedReplay;
+  }) as Replay;
   replay.stats = () => ({ ...stats });
   return replay;
 }

@@ -3,24 +3,57 @@ import type { AddressInfo } from "node:net";
 import pino from "pino";
 import { io as connect } from "socket.io-client";
 import { afterEach, describe, expect, it } from "vitest";
-import { createLocalBus, RecentArticles } from "./bus";
-import { attachSocketServer } from "./socket";
+import { fakeDatabase } from "./article-fixture";
+import { attachLiveDelivery } from "./live-delivery";
+import { createLiveLimits } from "./live-limits";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function start() {
-  const bus = createLocalBus();
-  const recent = new RecentArticles();
-  recent.markCompleteAbove(0);
+async function start(options: { perAddress?: number } = {}) {
+  const db = fakeDatabase(10);
   const httpServer = http.createServer();
-  const live = attachSocketServer(httpServer, { bus, replay: async () => [], logger: pino({ level: "silent" }), recent });
+  const live = attachLiveDelivery(httpServer, {
+    startAfter: 10,
+    readAfter: (afterId, limit) => db.readAfter(afterId, limit),
+    queryBetween: db.query,
+    limits: createLiveLimits({ perAddress: options.perAddress ?? 0, total: 0, addressOf: (req) => req.socket.remoteAddress ?? "" }),
+    logger: pino({ level: "silent" }),
+  });
   await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
   cleanups.push(() => new Promise((resolve) => httpServer.close(resolve)), () => live.close());
-  return { live, url: `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}` };
+  return { live: live.socket, url: `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}` };
 }
+
+function connected(socket: ReturnType<typeof connect>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    socket.once("connect", () => resolve());
+    socket.once("connect_error", reject);
+  });
+}
+
+describe("Socket.IO connection caps", () => {
+  it("refuses connections over the per-address cap with a connect_error, and admits again when one closes", async () => {
+    const server = await start({ perAddress: 2 });
+    const open = [0, 1].map(() => connect(server.url, { transports: ["websocket"], forceNew: true, reconnection: false }));
+    for (const socket of open) cleanups.push(() => socket.close());
+    await Promise.all(open.map(connected));
+    const third = connect(server.url, { transports: ["websocket"], forceNew: true, reconnection: false });
+    cleanups.push(() => third.close());
+    await expect(connected(third)).rejects.toThrow();
+    const polling = connect(server.url, { transports: ["polling"], forceNew: true, reconnection: false });
+    cleanups.push(() => polling.close());
+    await expect(connected(polling)).rejects.toThrow();
+    open[0].close();
+    // Once the server has seen the close, the address has a free slot again.
+    while (server.live.connectedCount() > 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    const again = connect(server.url, { transports: ["websocket"], forceNew: true, reconnection: false });
+    cleanups.push(() => again.close());
+    await connected(again);
+  });
+});
 
 type EngineClients = { clients: Record<string, { request: unknown; transport: { name: string } }> };
 

@@ -1,27 +1,31 @@
-// Socket.IO beside Next on the same HTTP server. Each socket sits in one room named after its filter;
-// a published article is emitted once to the union of the rooms that want it.
+// Socket.IO beside Next on the same HTTP server. Each socket sits in one room named after its filter; a
+// delivered article is emitted once to the union of the rooms that want it. Catching up (a cursor in the
+// handshake or a `resume` event) is lib/realtime/catch-up.ts; this file only says how a socket is sent an
+// article, waits for its buffers to drain, and goes live (joins its room).
 import { ServerResponse, type IncomingMessage, type Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import type { Logger } from "pino";
 import type { Article } from "../domain/article";
 import { tryDecodeCursor } from "../domain/cursor";
-import type { ArticleBus } from "./bus";
-import { RecentArticles } from "./bus";
-import { cleanFilter, matchesFilter } from "./filter";
-import type { ReplayArticles } from "./replay";
+import type { ArticleFeed } from "./article-feed";
+import { catchUp, type CatchUpSources } from "./catch-up";
+import { cleanFilter } from "./filter";
+import type { LiveLimits } from "./live-limits";
 import { SOCKET_PATH, type ClientToServerEvents, type LiveFilter, type ServerToClientEvents } from "./events";
-
-export type { ReplayArticles } from "./replay";
 
 /** One per filter, shared by every socket in its room (the heap target is per idle client). */
 type View = { readonly filter: LiveFilter; readonly room: string };
-type SocketData = { view: View; resumeToken: number; replayedUpTo: number; resumedFrom: number };
+type SocketData = {
+  view: View;
+  /** A socket catches up at most once (handshake cursor or its first `resume`). */
+  caughtUp: boolean;
+  /** For a socket that went live without a cursor: the newest id delivered when it joined its room. */
+  liveSince: number;
+};
 export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type LiveSocket = Parameters<Parameters<LiveServer["on"]>[1]>[0];
-
-const REPLAY_PAGE = 500;
-/** A client away for longer than this many articles gets the newest ones by reloading, not a flood. */
-const REPLAY_MAX = 2000;
+/** The engine.io session under a socket: what is waiting to be written, and when it drains. */
+type EngineConnection = LiveSocket["conn"] & { writeBuffer: unknown[]; transport: { writable: boolean; name: string; socket?: { _socket?: { writableLength?: number } } } };
 
 function roomFor(filter: LiveFilter): string {
   return `f:${filter.source ?? ""}|${filter.category ?? ""}`;
@@ -49,29 +53,59 @@ function releaseUpgradeRequests(io: LiveServer): void {
   });
 }
 
+/** Packets queued for a socket plus bytes its TCP socket has not written: what a stalled reader costs. */
+function unsentPackets(conn: EngineConnection): number {
+  return conn.writeBuffer.length;
+}
+
+function unsentBytes(conn: EngineConnection): number {
+  return conn.transport.socket?._socket?.writableLength ?? 0;
+}
+
+/** Resolves when the socket's queued packets are written out (or it closes). */
+function writable(socket: LiveSocket): Promise<void> {
+  const conn = socket.conn as EngineConnection;
+  if (conn.writeBuffer.length === 0 && conn.transport.writable) return Promise.resolve();
+  return new Promise((resolve) => {
+    const check = () => {
+      if (socket.connected && !(conn.writeBuffer.length === 0 && conn.transport.writable)) return;
+      clearInterval(timer);
+      resolve();
+    };
+    // engine.io has no single "everything written" event across transports; a short poll is simplest.
+    const timer = setInterval(check, 20);
+  });
+}
+
 export type SocketServerOptions = {
-  bus: ArticleBus;
-  replay: ReplayArticles;
+  feed: ArticleFeed;
+  catchUp: CatchUpSources;
+  limits: LiveLimits;
   logger: Logger;
-  /** Articles also replayed from memory after the database query, to close the gap while it ran. */
-  recent?: RecentArticles;
+  /** A socket whose unsent packets or bytes pass these is not reading: it is disconnected. */
+  maxUnsentPackets?: number;
+  maxUnsentBytes?: number;
 };
 
 export function attachSocketServer(httpServer: HttpServer, options: SocketServerOptions) {
-  const { bus, replay, logger } = options;
-  // One buffer may be shared by both transports; only its creator adds to it, so each article is kept once.
-  const ownsRecent = options.recent === undefined;
-  const recent = options.recent ?? new RecentArticles();
+  const { feed, logger, limits } = options;
+  const maxUnsentPackets = options.maxUnsentPackets ?? 1000;
+  const maxUnsentBytes = options.maxUnsentBytes ?? 1024 * 1024;
   const io: LiveServer = new Server(httpServer, {
     path: SOCKET_PATH,
     serveClient: false,
-    // Leave every other upgrade (Next's HMR socket in dev) to its own handler (ARCHITECTURE.md pitfalls).
+    // Leave every other upgrade (Next's HMR socket in dev) to its own handler (docs/decisions/0002).
     destroyUpgrade: false,
     maxHttpBufferSize: 16 * 1024,
     // Missed-while-offline articles come from the database by cursor, so no connection-state recovery buffer.
     connectionStateRecovery: undefined,
+    // Counts the connection against its address's and the server's caps before anything is allocated for it.
+    allowRequest: (req, callback) => {
+      const refusal = limits.admit(req);
+      callback(refusal, refusal === null);
+    },
   });
-
+  limits.trackEngine(io.engine);
   releaseUpgradeRequests(io);
 
   const views = new Map<string, View>();
@@ -86,48 +120,54 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
     return view;
   }
 
-  const unsubscribe = bus.subscribe((articles) => {
-    if (ownsRecent) recent.add(articles);
+  const unsubscribe = feed.subscribe((articles) => {
     for (const article of articles) io.to(roomsFor(article)).emit("article:new", article);
   });
 
+  // A reader that stops reading keeps its queue growing until the ping timeout (~45 s: 449 MB for 200 such
+  // readers). Checked every second instead: a stalled reader costs at most the bound plus a second of news.
+  const sweep = setInterval(() => {
+    for (const socket of io.sockets.sockets.values()) {
+      const conn = socket.conn as EngineConnection;
+      if (unsentPackets(conn) > maxUnsentPackets || unsentBytes(conn) > maxUnsentBytes) {
+        logger.info({ socketId: socket.id, packets: unsentPackets(conn), bytes: unsentBytes(conn) }, "dropping a Socket.IO reader that stopped reading");
+        socket.disconnect(true);
+      }
+    }
+  }, 1_000);
+  sweep.unref();
+
   async function resume(socket: LiveSocket, afterId: number): Promise<void> {
-    // The client sends its cursor in the handshake and again in a resume event on connect. A second resume
-    // from the same (or an older) cursor is already covered, and by now this socket may have received live
-    // articles past that cursor: replaying from it again would send them twice.
-    if (afterId <= socket.data.resumedFrom) return;
-    socket.data.resumedFrom = afterId;
-    const token = ++socket.data.resumeToken;
+    if (socket.data.caughtUp) return;
+    socket.data.caughtUp = true;
     const { filter, room } = socket.data.view;
-    // Out of the room while replaying, so live articles cannot overtake the missed ones.
-    await socket.leave(room);
-    // A client may ask twice on one connection (handshake cursor and a resume event): never resend.
-    let lastId = Math.max(afterId, socket.data.replayedUpTo);
+    let until = Infinity;
+    if (socket.rooms.has(room)) {
+      // Live since it connected without a cursor: if anything reached it live already, it keeps what it has
+      // and gets only what came before (out of order, but nothing twice); if not, it catches up as if new.
+      const sentLive = options.catchUp.recent.covers(socket.data.liveSince)
+        ? options.catchUp.recent.after(socket.data.liveSince).some((article) => roomsFor(article).includes(room))
+        : true;
+      if (sentLive) until = socket.data.liveSince;
+      else socket.leave(room);
+    }
     try {
-      for (let sent = 0; sent < REPLAY_MAX; ) {
-        const page = await replay(lastId, filter, REPLAY_PAGE);
-        if (token !== socket.data.resumeToken || !socket.connected) return;
-        for (const article of page) {
-          socket.emit("article:new", article);
-          lastId = article.id;
-        }
-        socket.data.replayedUpTo = Math.max(socket.data.replayedUpTo, lastId);
-        sent += page.length;
-        if (page.length < REPLAY_PAGE) break;
-      }
+      await catchUp(
+        {
+          filter,
+          send: (article) => socket.emit("article:new", article),
+          writable: () => writable(socket),
+          isOpen: () => socket.connected,
+          goLive: () => void socket.join(room),
+        },
+        afterId,
+        options.catchUp,
+        until,
+      );
     } catch (error) {
-      logger.warn({ err: error, socketId: socket.id }, "socket resume failed; joining live without replay");
-    } finally {
-      if (token === socket.data.resumeToken && socket.connected) {
-        // Synchronous from here to join: nothing can be published in between.
-        for (const article of recent.after(lastId)) {
-          if (!matchesFilter(article, filter)) continue;
-          socket.emit("article:new", article);
-          lastId = article.id;
-        }
-        socket.data.replayedUpTo = Math.max(socket.data.replayedUpTo, lastId);
-        await socket.join(room);
-      }
+      // Not live and missing articles: better to make the client reconnect and try again than go on with a gap.
+      logger.warn({ err: error, socketId: socket.id }, "socket catch-up failed; disconnecting it so it resumes again");
+      socket.disconnect(true);
     }
   }
 
@@ -139,10 +179,13 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
 
   io.on("connection", (socket) => {
     const auth = (socket.handshake.auth ?? {}) as Record<string, unknown>;
-    socket.data = { view: viewFor(cleanFilter(auth)), resumeToken: 0, replayedUpTo: 0, resumedFrom: -1 };
-    void socket.join(socket.data.view.room);
     const handshakeCursor = typeof auth.cursor === "string" ? tryDecodeCursor(auth.cursor) : undefined;
+    socket.data = { view: viewFor(cleanFilter(auth)), caughtUp: false, liveSince: 0 };
     if (handshakeCursor !== undefined) void resume(socket, handshakeCursor);
+    else {
+      socket.data.liveSince = feed.deliveredUpTo();
+      void socket.join(socket.data.view.room);
+    }
     socket.on("resume", onResume);
   });
 
@@ -151,12 +194,10 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
     connectedCount: () => io.engine.clientsCount,
     async close() {
       unsubscribe();
-      await new Promise<void>((resolve) => {
-        // io.close() also closes the HTTP server; server.ts closes that itself, so only disconnect clients.
-        io.disconnectSockets(true);
-        io.engine.close();
-        resolve();
-      });
+      clearInterval(sweep);
+      // io.close() also closes the HTTP server; server.ts closes that itself, so only disconnect clients.
+      io.disconnectSockets(true);
+      io.engine.close();
     },
   };
 }

@@ -1,110 +1,81 @@
 // Server-Sent Events at GET /api/live: the fallback transport. Served by server.ts directly (not a Next
-// route handler) so it shares the bus with Socket.IO and costs one small object per idle client.
+// route handler) so it shares the live feed with Socket.IO and costs one small object per idle client.
+// Catching up from Last-Event-ID (or ?cursor=) is lib/realtime/catch-up.ts, as for Socket.IO.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import type { Article } from "../domain/article";
 import { tryDecodeCursor } from "../domain/cursor";
-import type { ArticleBus } from "./bus";
-import { RecentArticles } from "./bus";
+import type { ArticleFeed } from "./article-feed";
+import { catchUp, type CatchUpSources } from "./catch-up";
 import { cleanFilter, matchesFilter } from "./filter";
+import type { LiveLimits } from "./live-limits";
 import { SSE_PATH, type LiveFilter } from "./events";
-import type { ReplayArticles } from "./replay";
 
-type SseClient = {
-  res: ServerResponse;
-  filter: LiveFilter;
-  /** While the missed articles are replayed, live ones wait here so the order holds. */
-  pending: Article[] | null;
-};
-
-const REPLAY_PAGE = 500;
-const REPLAY_MAX = 2000;
-/** A client this far behind is not reading; dropping it beats buffering without bound. */
-const MAX_BUFFERED_BYTES = 1024 * 1024;
+type SseClient = { res: ServerResponse; filter: LiveFilter };
 
 export function formatArticleEvent(article: Article): string {
   return `event: article\nid: ${article.cursor}\ndata: ${JSON.stringify(article)}\n\n`;
 }
 
 export type SseOptions = {
-  bus: ArticleBus;
-  replay: ReplayArticles;
+  feed: ArticleFeed;
+  catchUp: CatchUpSources;
+  limits: LiveLimits;
   logger: Logger;
-  recent?: RecentArticles;
-  /** How often a comment line keeps proxies from closing an idle stream (the contract says at most 15 s). */
+  /** How often a comment line keeps proxies from closing an idle stream (at most 15 s). */
   heartbeatMs?: number;
+  /** A live client with more than this unsent is not reading: dropping it beats buffering without bound. */
+  maxUnsentBytes?: number;
 };
 
-export function createSseBroadcaster(options: SseOptions) {
-  const { bus, replay, logger } = options;
-  // One buffer may be shared by both transports; only its creator adds to it, so each article is kept once.
-  const ownsRecent = options.recent === undefined;
-  const recent = options.recent ?? new RecentArticles();
-  const clients = new Set<SseClient>();
+function jsonError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store", ...headers });
+  res.end(JSON.stringify({ error: { code, message } }));
+}
 
-  function write(client: SseClient, chunk: string): void {
-    if (client.res.writableLength > MAX_BUFFERED_BYTES) {
-      clients.delete(client);
+export function createSseBroadcaster(options: SseOptions) {
+  const { feed, logger, limits } = options;
+  const maxUnsentBytes = options.maxUnsentBytes ?? 1024 * 1024;
+  /** Live clients only: a client catching up joins when catch-up hands over (goLive). */
+  const live = new Set<SseClient>();
+  const all = new Set<SseClient>();
+
+  function writeLive(client: SseClient, chunk: string): void {
+    if (client.res.writableLength > maxUnsentBytes) {
+      live.delete(client);
       client.res.destroy();
       return;
     }
     client.res.write(chunk);
   }
 
-  const unsubscribe = bus.subscribe((articles) => {
-    if (ownsRecent) recent.add(articles);
+  const unsubscribe = feed.subscribe((articles) => {
     for (const article of articles) {
       let encoded: string | undefined;
-      for (const client of clients) {
+      for (const client of live) {
         if (!matchesFilter(article, client.filter)) continue;
-        if (client.pending) {
-          client.pending.push(article);
-          continue;
-        }
         encoded ??= formatArticleEvent(article);
-        write(client, encoded);
+        writeLive(client, encoded);
       }
     }
   });
 
   const heartbeat = setInterval(() => {
-    for (const client of clients) write(client, ": keep-alive\n\n");
+    for (const client of live) writeLive(client, ": keep-alive\n\n");
   }, options.heartbeatMs ?? 15_000);
   heartbeat.unref();
-
-  async function replayMissed(client: SseClient, afterId: number): Promise<void> {
-    let lastId = afterId;
-    try {
-      for (let sent = 0; sent < REPLAY_MAX; ) {
-        const page = await replay(lastId, client.filter, REPLAY_PAGE);
-        if (client.res.destroyed) return;
-        for (const article of page) {
-          write(client, formatArticleEvent(article));
-          lastId = article.id;
-        }
-        sent += page.length;
-        if (page.length < REPLAY_PAGE) break;
-      }
-    } catch (error) {
-      logger.warn({ err: error }, "SSE replay failed; continuing live without it");
-    }
-    const waiting = [...(client.pending ?? []), ...recent.after(lastId)];
-    client.pending = null;
-    const seen = new Set<number>();
-    for (const article of waiting.sort((a, b) => a.id - b.id)) {
-      if (article.id <= lastId || seen.has(article.id) || !matchesFilter(article, client.filter)) continue;
-      seen.add(article.id);
-      write(client, formatArticleEvent(article));
-    }
-  }
 
   /** Handles GET /api/live; returns false for any other request so the caller passes it on. */
   function handle(req: IncomingMessage, res: ServerResponse): boolean {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname !== SSE_PATH) return false;
     if (req.method !== "GET" && req.method !== "HEAD") {
-      res.writeHead(405, { "content-type": "application/json", allow: "GET" });
-      res.end(JSON.stringify({ error: { code: "method_not_allowed", message: "Use GET for /api/live" } }));
+      jsonError(res, 405, "method_not_allowed", "Use GET for /api/live", { allow: "GET, HEAD" });
+      return true;
+    }
+    const slot = limits.acquire(req);
+    if ("refused" in slot) {
+      jsonError(res, 429, "too_many_connections", slot.refused, { "retry-after": "30" });
       return true;
     }
     const lastEventId = req.headers["last-event-id"];
@@ -118,6 +89,7 @@ export function createSseBroadcaster(options: SseOptions) {
       "x-accel-buffering": "no",
     });
     if (req.method === "HEAD") {
+      slot.release();
       res.end();
       return true;
     }
@@ -125,23 +97,61 @@ export function createSseBroadcaster(options: SseOptions) {
     res.socket?.setKeepAlive(true);
     res.write("retry: 3000\n: connected\n\n");
 
-    const client: SseClient = { res, filter, pending: afterId === undefined ? null : [] };
-    clients.add(client);
-    const drop = () => clients.delete(client);
+    const client: SseClient = { res, filter };
+    all.add(client);
+    let closed = false;
+    const drop = () => {
+      if (closed) return;
+      closed = true;
+      all.delete(client);
+      live.delete(client);
+      slot.release();
+    };
     req.on("close", drop);
+    res.on("close", drop);
     res.on("error", drop);
-    if (afterId !== undefined) void replayMissed(client, afterId);
+    if (afterId === undefined) {
+      live.add(client);
+      return true;
+    }
+    catchUp(
+      {
+        filter,
+        send: (article) => res.write(formatArticleEvent(article)),
+        // A replay waits for the reader instead of tripping the slow-reader guard (which would reset the
+        // stream, and EventSource would reconnect and replay again, forever).
+        writable: () =>
+          res.writableLength === 0 || res.destroyed
+            ? Promise.resolve()
+            : new Promise<void>((resolve) => {
+                const done = () => {
+                  res.off("drain", done);
+                  res.off("close", done);
+                  resolve();
+                };
+                res.on("drain", done);
+                res.on("close", done);
+              }),
+        isOpen: () => !closed && !res.destroyed,
+        goLive: () => live.add(client),
+      },
+      afterId,
+      options.catchUp,
+    ).catch((error: unknown) => {
+      logger.warn({ err: error }, "SSE catch-up failed; closing the stream so the reader resumes again");
+      res.destroy();
+    });
     return true;
   }
 
   return {
     handle,
-    clientCount: () => clients.size,
+    clientCount: () => all.size,
     async close() {
       unsubscribe();
       clearInterval(heartbeat);
-      for (const client of clients) client.res.end();
-      clients.clear();
+      for (const client of all) client.res.end();
+      live.clear();
     },
   };
 }

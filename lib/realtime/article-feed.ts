@@ -1,0 +1,118 @@
+// The live feed of one instance: every stored article, delivered once, in id (cursor) order, to this
+// process's listeners (the recent buffer, Socket.IO, SSE, page caches). It reads the articles table itself
+// instead of being handed rows by whoever stored them, because only the table knows the order: article ids
+// become visible in id order (docs/decisions/0009), so "everything after the last id delivered" never skips
+// an article that commits late, whichever instance stored it. Wake-ups come from this process's own inserts,
+// from the database's notifications (other instances' inserts) and, as a safety net, from a slow timer.
+import type { Logger } from "pino";
+import type { Article } from "../domain/article";
+
+export type ArticleListener = (articles: Article[]) => void;
+
+/** The articles with an id above `afterId`, oldest first, at most `limit`. */
+export type ReadArticlesAfter = (afterId: number, limit: number) => Promise<Article[]>;
+
+export type ArticleFeed = {
+  /** Something was stored (here, or elsewhere according to a notification): read and deliver it now. */
+  wake(): void;
+  /** Listeners get every article once, in id order; all listeners of a batch are called in one turn. */
+  subscribe(listener: ArticleListener): () => void;
+  /** The newest id delivered: everything at or below it has reached the listeners. */
+  deliveredUpTo(): number;
+  /** Resolves when no read is pending (tests, shutdown). */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+};
+
+export type ArticleFeedOptions = {
+  /** The newest article id at start: what the feed starts after. */
+  startAfter: number;
+  readAfter: ReadArticlesAfter;
+  logger: Logger;
+  /** A wake-up missed (a notification lost with its connection) is caught up by this timer. */
+  pollMs?: number;
+  pageSize?: number;
+};
+
+export function createArticleFeed(options: ArticleFeedOptions): ArticleFeed {
+  const { readAfter, logger } = options;
+  const pageSize = options.pageSize ?? 500;
+  const listeners = new Set<ArticleListener>();
+  let delivered = options.startAfter;
+  let reading: Promise<void> | null = null;
+  let again = false;
+  let closed = false;
+  let failures = 0;
+  let retryTimer: NodeJS.Timeout | undefined;
+
+  function deliver(articles: Article[]): void {
+    for (const listener of listeners) {
+      try {
+        listener(articles);
+      } catch (error) {
+        // One listener's bug must not keep the others (or the next batch) from their articles.
+        logger.error({ err: error }, "a live feed listener failed");
+      }
+    }
+  }
+
+  async function readAll(): Promise<void> {
+    for (;;) {
+      const page = await readAfter(delivered, pageSize);
+      if (closed || page.length === 0) return;
+      const fresh = page.filter((article) => article.id > delivered);
+      if (fresh.length > 0) {
+        delivered = fresh[fresh.length - 1].id;
+        deliver(fresh);
+      }
+      if (page.length < pageSize) return;
+    }
+  }
+
+  function wake(): void {
+    if (closed) return;
+    if (reading) {
+      // A read is under way and may have missed what woke us: read once more after it.
+      again = true;
+      return;
+    }
+    reading = (async () => {
+      do {
+        again = false;
+        try {
+          await readAll();
+          failures = 0;
+        } catch (error) {
+          failures += 1;
+          if (failures === 1 || failures % 20 === 0) logger.warn({ err: error, failures }, "could not read new articles for live delivery; retrying");
+          clearTimeout(retryTimer);
+          retryTimer = setTimeout(wake, Math.min(200 * failures, 5_000));
+          retryTimer.unref();
+        }
+      } while (again && !closed);
+      reading = null;
+    })();
+  }
+
+  const poll = setInterval(wake, options.pollMs ?? 2_000);
+  poll.unref();
+
+  return {
+    wake,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    deliveredUpTo: () => delivered,
+    async idle() {
+      while (reading) await reading;
+    },
+    async close() {
+      closed = true;
+      clearInterval(poll);
+      clearTimeout(retryTimer);
+      while (reading) await reading;
+      listeners.clear();
+    },
+  };
+}
