@@ -20,28 +20,33 @@ export default tseslint.config(
   },
   {
     files: ["lib/domain/**/*.ts"],
-    rules: restrict([...layer("db"), ...layer("ingest"), ...layer("realtime"), ...layer("queries"), ...layer("commands"), ...layer("http"), "@prisma/*", "next", "next/*", "react"], "lib/domain is pure: it imports nothing else in lib."),
+    rules: restrict([...layer("db"), ...layer("ingest"), ...layer("realtime"), ...layer("queries"), ...layer("commands"), ...layer("http"), ...layer("cluster"), "@prisma/*", "next", "next/*", "react"], "lib/domain is pure: it imports nothing else in lib."),
   },
   {
     files: ["lib/db/**/*.ts"],
-    rules: restrict([...layer("ingest"), ...layer("realtime"), ...layer("queries"), ...layer("commands"), ...layer("http")], "lib/db depends only on lib/domain."),
+    rules: restrict([...layer("ingest"), ...layer("realtime"), ...layer("queries"), ...layer("commands"), ...layer("http"), ...layer("cluster")], "lib/db depends only on lib/domain."),
   },
   {
     files: ["lib/ingest/**/*.ts"],
-    rules: restrict([...layer("realtime"), ...layer("queries"), ...layer("commands"), ...layer("http"), "@prisma/*", "**/generated/*"], "lib/ingest never imports realtime: server.ts wires new articles to the publisher."),
+    rules: restrict([...layer("realtime"), ...layer("queries"), ...layer("commands"), ...layer("http"), ...layer("cluster"), "@prisma/*", "**/generated/*"], "lib/ingest never imports realtime or cluster: server.ts wires new articles to the live feed and hands in shared host slots."),
   },
   {
     files: ["lib/queries/**/*.ts"],
-    rules: restrict([...layer("ingest"), ...layer("realtime"), ...layer("commands"), ...layer("http"), "@prisma/*", "**/generated/*"], "lib/queries reads through lib/db only."),
+    rules: restrict([...layer("ingest"), ...layer("realtime"), ...layer("commands"), ...layer("http"), ...layer("cluster"), "@prisma/*", "**/generated/*"], "lib/queries reads through lib/db only."),
   },
   {
     files: ["lib/realtime/**/*.ts"],
-    rules: restrict([...layer("db"), ...layer("ingest"), ...layer("commands"), "@prisma/*", "**/generated/*"], "lib/realtime gets articles from the bus and replays through lib/queries, never from lib/db."),
+    rules: restrict([...layer("db"), ...layer("ingest"), ...layer("commands"), ...layer("cluster"), "@prisma/*", "**/generated/*"], "lib/realtime reads articles through what server.ts hands it (lib/queries), never from lib/db."),
+  },
+  {
+    files: ["lib/cluster/**/*.ts"],
+    ignores: ["lib/cluster/**/*.test.ts"],
+    rules: restrict([...layer("db"), ...layer("ingest"), ...layer("realtime"), ...layer("queries"), ...layer("commands"), ...layer("http"), "@prisma/*", "**/generated/*"], "lib/cluster is coordination through Redis; server.ts hands it to the layers that need it."),
   },
   {
     files: ["app/**/*.{ts,tsx}"],
     ignores: ["app/api/**", "app/admin/**"],
-    rules: restrict([...layer("db"), ...layer("ingest"), "@/lib/realtime/socket", "@/lib/realtime/sse", "@/lib/realtime/bus", ...layer("commands"), "@prisma/*", "**/generated/*"], "Pages read through lib/queries and lib/domain."),
+    rules: restrict([...layer("db"), ...layer("ingest"), "@/lib/realtime/socket", "@/lib/realtime/sse", "@/lib/realtime/article-feed", ...layer("commands"), ...layer("cluster"), "@prisma/*", "**/generated/*"], "Pages read through lib/queries and lib/domain."),
   },
   {
     files: ["app/api/**/*.ts", "app/admin/**/*.{ts,tsx}"],
@@ -49,6 +54,6 @@ export default tseslint.config(
   },
   {
     files: ["components/**/*.{ts,tsx}"],
-    rules: restrict([...layer("db"), ...layer("ingest"), "@/lib/realtime/socket", "@/lib/realtime/sse", "@/lib/realtime/bus", ...layer("commands"), ...layer("http"), "@/lib/runtime", "@/lib/env", "@prisma/*", "**/generated/*"], "Components use lib/domain, lib/queries (server components) and lib/realtime/events only."),
+    rules: restrict([...layer("db"), ...layer("ingest"), "@/lib/realtime/socket", "@/lib/realtime/sse", "@/lib/realtime/article-feed", ...layer("commands"), ...layer("http"), ...layer("cluster"), "@/lib/runtime", "@/lib/env", "@prisma/*", "**/generated/*"], "Components use lib/domain, lib/queries (server components) and lib/realtime/events only."),
   },
 );

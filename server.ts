@@ -16,6 +16,10 @@ import { attachLiveDelivery } from "./lib/realtime/live-delivery";
 import { createLiveLimits } from "./lib/realtime/live-limits";
 import { SOCKET_PATH } from "./lib/realtime/events";
 import { openDatabaseEvents } from "./lib/boot/database-events";
+import { InstanceConflictError } from "./lib/db/database-session";
+import { notifySourcesChanged } from "./lib/db/sources";
+import { connectRedis, RedisUnavailableError } from "./lib/cluster/redis";
+import { createSharedHostSlots } from "./lib/cluster/host-slots";
 import { startScheduler } from "./lib/ingest/scheduler";
 import { ingestFeedBody } from "./lib/ingest/refresh-source";
 import { createWebSubManager } from "./lib/ingest/websub";
@@ -74,6 +78,8 @@ async function main(): Promise<void> {
   await app.prepare();
   const handleNext = app.getRequestHandler();
 
+  // With REDIS_URL: what several instances coordinate through (lib/cluster). A wrong URL stops the start.
+  const redis = env.redisUrl ? await connectRedis({ url: env.redisUrl, prefix: env.redisPrefix, logger }) : undefined;
   const metrics = createMetrics();
   const pageCache = createPageCache({ isCacheablePath: isCacheablePage });
   const limits = createLiveLimits({
@@ -130,7 +136,13 @@ async function main(): Promise<void> {
     storyClusterer.articlesStored();
   });
   // Other instances' inserts (PostgreSQL notifications) wake the feed; SQLite has one instance.
-  const databaseEvents = await openDatabaseEvents({ databaseUrl: env.databaseUrl, clustered: env.redisUrl !== undefined, logger, onArticlesStored: live.feed.wake });
+  const databaseEvents = await openDatabaseEvents({
+    databaseUrl: env.databaseUrl,
+    clustered: redis !== undefined,
+    logger,
+    onArticlesStored: live.feed.wake,
+    onSourcesChanged: () => pageCache.invalidate(),
+  });
   server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     // engine.io handles its own path (destroyUpgrade: false makes it leave the rest alone).
     if (req.url?.startsWith(`${SOCKET_PATH}/`)) return;
@@ -149,6 +161,7 @@ async function main(): Promise<void> {
   const scheduler = startScheduler({
     context: { allowPrivate: env.feedAllowPrivate, baseIntervalSeconds: env.pollIntervalSeconds, logger, seenItems },
     onNewArticles: articlesStored,
+    sharedHostSlots: redis ? createSharedHostSlots({ redis, logger }) : undefined,
     onChecked: (source, result, durationMs) => {
       metrics.feedChecks.inc({ outcome: result.status });
       metrics.checkDuration.observe(durationMs / 1000);
@@ -158,7 +171,10 @@ async function main(): Promise<void> {
   });
   registerRuntime({
     scheduler,
-    onSourcesChanged: () => pageCache.invalidate(),
+    onSourcesChanged: () => {
+      pageCache.invalidate();
+      notifySourcesChanged().catch((error) => logger.warn({ err: error }, "could not tell the other instances that sources changed"));
+    },
     // A hub pushed a feed document: store and publish what is new at once, as a poll would.
     ingestPushed: async (sourceId, document) => {
       // Without seenItems: a push often carries only the new entries, and the memory of the last polled
@@ -209,6 +225,7 @@ async function main(): Promise<void> {
     clearInterval(closeIdle);
     await app.close?.();
     await disconnectDb();
+    await redis?.close();
     logger.info("stopped");
     process.exit(0);
   }
@@ -217,6 +234,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof InstanceConflictError || error instanceof RedisUnavailableError) {
+    // Configuration problems an operator fixes: one clear line, no stack.
+    process.stderr.write(`newswire failed to start: ${error.message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(`newswire failed to start: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
   process.exit(1);
 });

@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import { NEW_ARTICLES_CHANNEL } from "../db/articles";
 import { databaseKind } from "../db/database-url";
 import { openDatabaseSession } from "../db/database-session";
+import { SOURCES_CHANNEL } from "../db/sources";
 
 export type DatabaseEventsOptions = {
   databaseUrl: string;
@@ -13,6 +14,8 @@ export type DatabaseEventsOptions = {
   logger: Logger;
   /** Some instance stored articles (or notifications may have been missed): read what is new. */
   onArticlesStored: () => void;
+  /** Some instance added or removed sources (or notifications may have been missed). */
+  onSourcesChanged: () => void;
 };
 
 export async function openDatabaseEvents(options: DatabaseEventsOptions): Promise<{ close(): Promise<void> }> {
@@ -20,11 +23,15 @@ export async function openDatabaseEvents(options: DatabaseEventsOptions): Promis
   return openDatabaseSession({
     url: options.databaseUrl,
     mode: options.clustered ? "cluster" : "alone",
-    channels: [NEW_ARTICLES_CHANNEL],
+    channels: [NEW_ARTICLES_CHANNEL, SOURCES_CHANNEL],
     onNotification: (channel) => {
       if (channel === NEW_ARTICLES_CHANNEL) options.onArticlesStored();
+      else if (channel === SOURCES_CHANNEL) options.onSourcesChanged();
     },
-    onReconnected: options.onArticlesStored,
+    onReconnected: () => {
+      options.onArticlesStored();
+      options.onSourcesChanged();
+    },
     logger: options.logger,
   });
 }

@@ -83,7 +83,10 @@ async function insertArticleRows(sourceId: number, candidates: ArticleCandidate[
     });
     statements.push(
       db.$queryRawUnsafe<InsertedRow[]>(
+        // ON CONFLICT: the same entry stored meanwhile by a concurrent check (a WebSub push beside a poll,
+        // say) is simply not new; without it the whole batch would fail on the unique key.
         `INSERT INTO "Article" (${ARTICLE_INSERT_COLUMNS.map((column) => `"${column}"`).join(", ")}) VALUES ${tuples.join(", ")}
+         ON CONFLICT ("sourceId", "dedupeKey") DO NOTHING
          RETURNING "id", "slug", "title", "url", "summary", "imageUrl", "publishedAt"`,
         ...values,
       ),

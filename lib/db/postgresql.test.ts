@@ -218,13 +218,16 @@ describe("PostgreSQL mode", () => {
     expect(claimed.map((source) => source.slug).sort()).toEqual(["alpha", "beta", "gamma"]);
     expect(await claimDueSources(now, 10, 60)).toEqual([]);
     expect((await claimDueSources(new Date(now.getTime() + 61_000), 1, 60)).map((source) => source.id)).toHaveLength(1);
-    expect(await claimSource(sourceA, now, 60)).toMatchObject({ id: sourceA, slug: "alpha" });
+    // Leased by the claims above: a refresh waits for the check under way, then the source is due at once.
+    expect(await claimSource(sourceA, now, 60)).toBe("busy");
     expect(await claimSource(987_654, now, 60)).toBeNull();
 
     const fetchedAt = new Date(Date.UTC(2026, 2, 3, 4, 5, 6, 789));
     await recordFetchOutcome(sourceA, { kind: "failure", fetchedAt, nextCheckAt: new Date(fetchedAt.getTime() + 300_000), error: "HTTP 500" });
     const alpha = (await listSourcesWithHealth()).find((source) => source.id === sourceA);
     expect(alpha).toMatchObject({ lastFetchedAt: fetchedAt.toISOString(), lastError: "HTTP 500", errorCount: 1 });
+    expect(new Date(alpha!.nextCheckAt).getTime()).toBeGreaterThan(fetchedAt.getTime() + 300_000);
+    expect(await claimSource(sourceA, new Date(), 60)).toMatchObject({ id: sourceA, slug: "alpha" });
     expect(alpha?.articleCount).toBeGreaterThan(0);
 
     const later = new Date(fetchedAt.getTime() + 60_000);

@@ -43,6 +43,23 @@ describe("the source queue (SQLite)", () => {
     expect(await claimSource(999_999, now, 60)).toBeNull();
   });
 
+  it("never claims a source whose check is under way; a refresh asked for meanwhile makes it due when the check ends", async () => {
+    const now = new Date(Date.now() + 600_000);
+    const [leased] = await claimDueSources(now, 1, 60);
+    // Made due by hand (as an old refresh did), it is still not claimed while its lease runs.
+    await markSourceDue(leased.id);
+    expect((await claimDueSources(now, 10, 60)).map((source) => source.id)).not.toContain(leased.id);
+    expect(await claimSource(leased.id, now, 60)).toBe("busy");
+    const nextCheckAt = new Date(now.getTime() + 3_600_000);
+    await recordFetchOutcome(leased.id, { kind: "success", fetchedAt: now, nextCheckAt, pollIntervalSeconds: 3600 });
+    // The refresh asked for during the check: due again at once, and claimable (the lease ended).
+    expect(new Date((await findSourceHealthById(leased.id))!.nextCheckAt).getTime()).toBeLessThan(nextCheckAt.getTime());
+    expect((await claimDueSources(new Date(now.getTime() + 1_000), 10, 60)).map((source) => source.id)).toContain(leased.id);
+    // Without a refresh request, the check's own schedule stands.
+    await recordFetchOutcome(leased.id, { kind: "success", fetchedAt: now, nextCheckAt, pollIntervalSeconds: 3600 });
+    expect((await findSourceHealthById(leased.id))!.nextCheckAt).toBe(nextCheckAt.toISOString());
+  });
+
   it("records a batch of 304 checks in one statement, touching only those sources", async () => {
     await recordFetchOutcome(ids[0], { kind: "failure", fetchedAt: new Date(), nextCheckAt: new Date(), error: "HTTP 500" });
     const before = await findSourceHealthById(ids[2]);

@@ -1,5 +1,5 @@
 // Sources repository: the only place that reads or writes the Source table.
-import type { Prisma } from "./generated/sqlite/client";
+import { Prisma } from "./generated/sqlite/client";
 import { dbKind, getDb, type Db } from "./client";
 import type { SourceHealth } from "../domain/article";
 
@@ -14,6 +14,8 @@ export type SourceForFetch = {
   lastModified: string | null;
   pollIntervalSeconds: number;
   errorCount: number;
+  /** The last successful check (whichever instance made it). */
+  lastSuccessAt: Date | null;
   websubHub: string | null;
   websubLeaseUntil: Date | null;
 };
@@ -28,6 +30,7 @@ const sourceForFetchSelect = {
   lastModified: true,
   pollIntervalSeconds: true,
   errorCount: true,
+  lastSuccessAt: true,
   websubHub: true,
   websubLeaseUntil: true,
 } satisfies Prisma.SourceSelect;
@@ -63,34 +66,22 @@ const SOURCE_FOR_FETCH_COLUMNS = Object.keys(sourceForFetchSelect)
   .map((column) => `"${column}"`)
   .join(", ");
 
-type SourceForFetchRow = Omit<SourceForFetch, "websubLeaseUntil"> & { websubLeaseUntil: Date | string | null };
+type SourceForFetchRow = Omit<SourceForFetch, "websubLeaseUntil" | "lastSuccessAt"> & { websubLeaseUntil: Date | string | null; lastSuccessAt: Date | string | null };
 
 /**
- * Claims up to `limit` sources whose next check is due, by pushing their next check out by `leaseSeconds`,
- * in one statement (one round trip for a whole batch: at a thousand sources a query per claim was most of a
- * polling round). The statement is atomic, and on PostgreSQL skips rows another instance is claiming, so two
- * instances polling one database never fetch a source twice.
+ * Claims up to `limit` sources whose next check is due, by leasing them for `leaseSeconds` (no other claim
+ * takes a leased source) and pushing their next check out by as much (a crashed check is retried after it),
+ * in one statement: one round trip for a whole batch (at a thousand sources a query per claim was most of a
+ * polling round). The statement is atomic, and on PostgreSQL skips rows another instance is claiming, so
+ * instances polling one database never check a source twice at once.
  */
 export async function claimDueSources(now: Date, limit: number, leaseSeconds: number, db: Db = getDb()): Promise<SourceForFetch[]> {
   const leaseUntil = new Date(now.getTime() + leaseSeconds * 1000);
-  const rows =
-    dbKind(db) === "postgresql"
-      ? await db.$queryRawUnsafe<SourceForFetchRow[]>(
-          `UPDATE "Source" SET "nextCheckAt" = $1 WHERE "id" IN (
-             SELECT "id" FROM "Source" WHERE "nextCheckAt" <= $2 ORDER BY "nextCheckAt" LIMIT $3 FOR UPDATE SKIP LOCKED
-           ) RETURNING ${SOURCE_FOR_FETCH_COLUMNS}`,
-          leaseUntil,
-          now,
-          limit,
-        )
-      : await db.$queryRawUnsafe<SourceForFetchRow[]>(
-          `UPDATE "Source" SET "nextCheckAt" = ? WHERE "id" IN (
-             SELECT "id" FROM "Source" WHERE "nextCheckAt" <= ? ORDER BY "nextCheckAt" LIMIT ?
-           ) RETURNING ${SOURCE_FOR_FETCH_COLUMNS}`,
-          leaseUntil,
-          now,
-          limit,
-        );
+  const due = Prisma.sql`SELECT "id" FROM "Source" WHERE "nextCheckAt" <= ${now} AND ("checkLeaseUntil" IS NULL OR "checkLeaseUntil" <= ${now})
+    ORDER BY "nextCheckAt" LIMIT ${limit}`;
+  const rows = await db.$queryRaw<SourceForFetchRow[]>`UPDATE "Source" SET "nextCheckAt" = ${leaseUntil}, "checkLeaseUntil" = ${leaseUntil}, "refreshRequestedAt" = NULL
+    WHERE "id" IN (${dbKind(db) === "postgresql" ? Prisma.sql`${due} FOR UPDATE SKIP LOCKED` : due})
+    RETURNING ${Prisma.raw(SOURCE_FOR_FETCH_COLUMNS)}`;
   return rows.map(toSourceForFetch);
 }
 
@@ -101,26 +92,39 @@ function toSourceForFetch(row: SourceForFetchRow): SourceForFetch {
     pollIntervalSeconds: Number(row.pollIntervalSeconds),
     errorCount: Number(row.errorCount),
     websubLeaseUntil: row.websubLeaseUntil === null ? null : new Date(row.websubLeaseUntil),
+    lastSuccessAt: row.lastSuccessAt === null ? null : new Date(row.lastSuccessAt),
   };
 }
 
 /**
- * Claims one source now, whatever its schedule (a refresh request), for `leaseSeconds`. Null when it does
- * not exist.
+ * Claims one source now, whatever its schedule (a refresh request), for `leaseSeconds`. "busy" when a check
+ * of it is under way (here or on another instance): then it is due again as soon as that check ends, so the
+ * refresh still sees the feed as it is after the request. Null when the source does not exist.
  */
-export async function claimSource(sourceId: number, now: Date, leaseSeconds: number, db: Db = getDb()): Promise<SourceForFetch | null> {
+export async function claimSource(sourceId: number, now: Date, leaseSeconds: number, db: Db = getDb()): Promise<SourceForFetch | "busy" | null> {
   const leaseUntil = new Date(now.getTime() + leaseSeconds * 1000);
-  const rows =
-    dbKind(db) === "postgresql"
-      ? await db.$queryRawUnsafe<SourceForFetchRow[]>(`UPDATE "Source" SET "nextCheckAt" = $1 WHERE "id" = $2 RETURNING ${SOURCE_FOR_FETCH_COLUMNS}`, leaseUntil, sourceId)
-      : await db.$queryRawUnsafe<SourceForFetchRow[]>(`UPDATE "Source" SET "nextCheckAt" = ? WHERE "id" = ? RETURNING ${SOURCE_FOR_FETCH_COLUMNS}`, leaseUntil, sourceId);
-  return rows.length === 0 ? null : toSourceForFetch(rows[0]);
+  const rows = await db.$queryRaw<SourceForFetchRow[]>`UPDATE "Source" SET "nextCheckAt" = ${leaseUntil}, "checkLeaseUntil" = ${leaseUntil}, "refreshRequestedAt" = NULL
+    WHERE "id" = ${sourceId} AND ("checkLeaseUntil" IS NULL OR "checkLeaseUntil" <= ${now})
+    RETURNING ${Prisma.raw(SOURCE_FOR_FETCH_COLUMNS)}`;
+  if (rows.length > 0) return toSourceForFetch(rows[0]);
+  const requested = await db.source.updateMany({ where: { id: sourceId }, data: { refreshRequestedAt: now } });
+  return requested.count === 1 ? "busy" : null;
 }
 
 /** Gives claimed sources that were never checked (the loop is closing) back to the queue, due now. */
 export async function releaseClaims(sourceIds: number[], now: Date = new Date(), db: Db = getDb()): Promise<void> {
   if (sourceIds.length === 0) return;
-  await db.source.updateMany({ where: { id: { in: sourceIds } }, data: { nextCheckAt: now } });
+  await db.source.updateMany({ where: { id: { in: sourceIds } }, data: { nextCheckAt: now, checkLeaseUntil: null } });
+}
+
+/**
+ * Ends a check's lease. A refresh asked for while it ran makes the source due again now (the check may have
+ * fetched the feed before the publisher changed it).
+ */
+async function endCheckLease(sourceId: number, now: Date, db: Db): Promise<void> {
+  await db.$executeRaw`UPDATE "Source" SET "checkLeaseUntil" = NULL, "refreshRequestedAt" = NULL,
+    "nextCheckAt" = CASE WHEN "refreshRequestedAt" IS NULL THEN "nextCheckAt" ELSE ${now} END
+    WHERE "id" = ${sourceId}`;
 }
 
 export async function findNextCheckAt(db: Db = getDb()): Promise<Date | null> {
@@ -154,6 +158,7 @@ export async function recordFetchOutcome(sourceId: number, outcome: FetchOutcome
         nextCheckAt: outcome.nextCheckAt,
       },
     });
+    await endCheckLease(sourceId, new Date(), db);
     return;
   }
   const data: Prisma.SourceUpdateInput = {
@@ -174,6 +179,7 @@ export async function recordFetchOutcome(sourceId: number, outcome: FetchOutcome
     if (taken === null) data.feedUrl = outcome.feedUrl;
   }
   await db.source.update({ where: { id: sourceId }, data });
+  await endCheckLease(sourceId, new Date(), db);
 }
 
 /** A check answered 304 Not Modified: only the schedule and the health fields change. */
@@ -198,7 +204,8 @@ export async function recordNotModified(outcomes: NotModifiedOutcome[], db: Db =
   const sql = `UPDATE "Source" SET
       "lastFetchedAt" = ${caseOf((outcome) => outcome.fetchedAt, "TIMESTAMP(3)")},
       "lastSuccessAt" = ${caseOf((outcome) => outcome.fetchedAt, "TIMESTAMP(3)")},
-      "nextCheckAt" = ${caseOf((outcome) => outcome.nextCheckAt, "TIMESTAMP(3)")},
+      "nextCheckAt" = CASE WHEN "refreshRequestedAt" IS NULL THEN ${caseOf((outcome) => outcome.nextCheckAt, "TIMESTAMP(3)")} ELSE ${param(new Date(), "TIMESTAMP(3)")} END,
+      "checkLeaseUntil" = NULL, "refreshRequestedAt" = NULL,
       "pollIntervalSeconds" = ${caseOf((outcome) => outcome.pollIntervalSeconds, "INTEGER")},
       "lastError" = NULL, "errorCount" = 0, "updatedAt" = ${param(new Date(), "TIMESTAMP(3)")}
     WHERE "id" IN (${outcomes.map((outcome) => param(outcome.sourceId)).join(", ")})`;
@@ -289,4 +296,13 @@ export async function upsertSourceBySlug(source: NewSource, db: Db = getDb()): P
     select: { id: true },
   });
   return row.id;
+}
+
+/** Notified when sources are added, removed or imported, so every instance drops pages that list them. */
+export const SOURCES_CHANNEL = "newswire_sources";
+
+/** Tells the other instances (PostgreSQL) that sources changed; SQLite has no others to tell. */
+export async function notifySourcesChanged(db: Db = getDb()): Promise<void> {
+  if (dbKind(db) !== "postgresql") return;
+  await db.$executeRaw`SELECT pg_notify(${SOURCES_CHANNEL}, '')`;
 }

@@ -1,16 +1,27 @@
-// At most N fetches at a time to any one host: politeness towards publishers with many feeds.
+// At most N fetches at a time to any one host: politeness towards publishers with many feeds. With several
+// instances the limit is the whole site's, not each process's: a fetch also holds one of the host's shared
+// slots (in Redis, lib/cluster/host-slots.ts), taken after its local turn comes so that only the head of each
+// process's queue asks for one.
 
-export function createHostLimiter(perHost: number) {
+/** The site-wide side of the limit; absent with one instance. */
+export type SharedHostSlots = {
+  /** Resolves with a release function once one of the host's `perHost` site-wide slots is this fetch's. */
+  acquire(host: string, perHost: number): Promise<() => void>;
+};
+
+export type HostLimiter = { run<T>(url: string, task: () => Promise<T>): Promise<T> };
+
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host.toLowerCase();
+  } catch {
+    return url;
+  }
+}
+
+export function createHostLimiter(perHost: number, shared?: SharedHostSlots): HostLimiter {
   const running = new Map<string, number>();
   const waiting = new Map<string, (() => void)[]>();
-
-  function hostOf(url: string): string {
-    try {
-      return new URL(url).host.toLowerCase();
-    } catch {
-      return url;
-    }
-  }
 
   async function acquire(host: string): Promise<void> {
     const count = running.get(host) ?? 0;
@@ -43,7 +54,12 @@ export function createHostLimiter(perHost: number) {
       const host = hostOf(url);
       await acquire(host);
       try {
-        return await task();
+        const releaseShared = shared ? await shared.acquire(host, perHost) : undefined;
+        try {
+          return await task();
+        } finally {
+          releaseShared?.();
+        }
       } finally {
         release(host);
       }

@@ -10,7 +10,7 @@ import { fetchFeed } from "./fetch-feed";
 import { parseFeed } from "./parse-feed";
 import { normalizeItems } from "./normalize";
 import { backoffSeconds, nextPollInterval } from "./schedule";
-import type { SeenItems } from "./seen-items";
+import type { SeenCheck, SeenItems } from "./seen-items";
 
 export type RefreshContext = {
   allowPrivate: boolean;
@@ -50,14 +50,14 @@ export async function ingestFeedBody(
   sourceId: number,
   document: { body: Buffer; contentType: string | null; url: string },
   fetchedAt: Date,
-  seenItems?: SeenItems,
+  seen?: SeenCheck,
 ): Promise<{ feed: ParsedFeed; candidates: ArticleCandidate[]; stored: InsertResult }> {
   const feed = await parseFeed(document.body, { contentType: document.contentType, url: document.url });
-  const fresh = seenItems ? seenItems.unseen(sourceId, feed.items) : { items: feed.items, fingerprints: [] };
+  const fresh = seen ? seen.unseen(feed.items) : { items: feed.items, fingerprints: [] };
   const candidates = normalizeItems({ ...feed, items: fresh.items }, { feedUrl: document.url, fetchedAt });
   const stored = await insertNewArticles(sourceId, candidates, new Date());
   // Only once stored: a check that fails here looks at every entry again next time.
-  seenItems?.remember(sourceId, fresh.fingerprints);
+  seen?.remember(fresh.fingerprints);
   return { feed, candidates, stored };
 }
 
@@ -85,6 +85,7 @@ export async function refreshSource(source: SourceForFetch, context: RefreshCont
         await recordFetchOutcome(source.id, { kind: "success", fetchedAt, nextCheckAt, pollIntervalSeconds: interval, feedUrl: response.permanentRedirectTo });
       } else {
         const outcome = { sourceId: source.id, fetchedAt, nextCheckAt, pollIntervalSeconds: interval };
+        context.seenItems?.notModified(source.id, source.lastSuccessAt, fetchedAt);
         await (context.recordNotModified ? context.recordNotModified(outcome) : recordNotModified([outcome]));
       }
       log.debug({ interval }, "feed not modified");
@@ -92,7 +93,7 @@ export async function refreshSource(source: SourceForFetch, context: RefreshCont
     }
 
     const storeStarted = performance.now();
-    const { feed, candidates, stored } = await ingestFeedBody(source.id, { body: response.body, contentType: response.contentType, url: response.finalUrl }, fetchedAt, context.seenItems);
+    const { feed, candidates, stored } = await ingestFeedBody(source.id, { body: response.body, contentType: response.contentType, url: response.finalUrl }, fetchedAt, context.seenItems?.forCheck(source.id, source.lastSuccessAt, fetchedAt));
     const storeMs = performance.now() - storeStarted;
     const interval = nextPollInterval({
       previousSeconds: source.pollIntervalSeconds,

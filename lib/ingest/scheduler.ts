@@ -4,7 +4,7 @@ import type { Article } from "../domain/article";
 import { claimDueSources, claimSource, findNextCheckAt, markSourceDue, recordNotModified, releaseClaims, type SourceForFetch } from "../db/sources";
 import { createBatchWriter } from "./batch-writer";
 import { refreshSource, type RefreshContext, type RefreshResult } from "./refresh-source";
-import { createHostLimiter } from "./host-limiter";
+import { createHostLimiter, type SharedHostSlots } from "./host-limiter";
 
 export type SchedulerOptions = {
   context: RefreshContext;
@@ -14,6 +14,8 @@ export type SchedulerOptions = {
   onChecked?: (source: SourceForFetch, result: RefreshResult, durationMs: number) => void;
   concurrency?: number;
   perHostConcurrency?: number;
+  /** With several instances: the per-host limit held for the whole site (lib/cluster/host-slots.ts). */
+  sharedHostSlots?: SharedHostSlots;
   /** Longest sleep between looks at the queue; a wake() cuts it short. */
   idleMs?: number;
 };
@@ -42,7 +44,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   const logger = options.context.logger;
   // Most checks of a large source list answer 304: their bookkeeping is written in batches.
   const context: RefreshContext = { recordNotModified: createBatchWriter(recordNotModified).write, publish: options.onNewArticles, ...options.context };
-  const hostLimiter = createHostLimiter(options.perHostConcurrency ?? 2);
+  const hostLimiter = createHostLimiter(options.perHostConcurrency ?? 2, options.sharedHostSlots);
   const active = new Set<Promise<void>>();
   /** Claimed (leased in the database) but not started yet, oldest claim first. */
   const queue: SourceForFetch[] = [];
@@ -136,6 +138,8 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       // and waiting for the loop to find it: a publisher's refresh is latency readers feel.
       const claimed = closing ? null : await claimSource(sourceId, new Date(), CLAIM_LEASE_SECONDS);
       if (!claimed) return closing ? markSourceDue(sourceId) : false;
+      // Another instance is checking it: the source is due again as soon as that check ends.
+      if (claimed === "busy") return true;
       // The loop may have taken it meanwhile: a check already under way may predate this request.
       if (checking.has(sourceId)) {
         recheck.add(sourceId);
