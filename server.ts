@@ -20,6 +20,7 @@ import { InstanceConflictError } from "./lib/db/database-session";
 import { notifySourcesChanged } from "./lib/db/sources";
 import { connectRedis, RedisUnavailableError } from "./lib/cluster/redis";
 import { createSharedHostSlots } from "./lib/cluster/host-slots";
+import { createSharedConnectionCounts } from "./lib/cluster/connection-counts";
 import { startScheduler } from "./lib/ingest/scheduler";
 import { ingestFeedBody } from "./lib/ingest/refresh-source";
 import { createWebSubManager } from "./lib/ingest/websub";
@@ -82,10 +83,12 @@ async function main(): Promise<void> {
   const redis = env.redisUrl ? await connectRedis({ url: env.redisUrl, prefix: env.redisPrefix, logger }) : undefined;
   const metrics = createMetrics();
   const pageCache = createPageCache({ isCacheablePath: isCacheablePage });
+  const sharedConnectionCounts = redis ? createSharedConnectionCounts({ redis, logger }) : undefined;
   const limits = createLiveLimits({
     perAddress: env.liveMaxPerIp,
     total: env.liveMaxConnections,
     addressOf: (req) => req.socket.remoteAddress ?? "unknown",
+    shared: sharedConnectionCounts,
   });
 
   let demo: Awaited<ReturnType<typeof attachDemoNewsroom>> | undefined;
@@ -225,6 +228,7 @@ async function main(): Promise<void> {
     clearInterval(closeIdle);
     await app.close?.();
     await disconnectDb();
+    await sharedConnectionCounts?.close();
     await redis?.close();
     logger.info("stopped");
     process.exit(0);

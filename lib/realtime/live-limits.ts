@@ -1,7 +1,15 @@
-// Caps on live connections (Socket.IO and SSE together): per client address (LIVE_MAX_PER_IP) and in total
-// (LIVE_MAX_CONNECTIONS). One address once opened 1,000 of each; every open connection costs memory (about
-// 10 KB idle, much more if it stops reading), so a stranger must not be able to hold thousands.
+// Caps on live connections (Socket.IO and SSE together): per client address (LIVE_MAX_PER_IP), for the whole
+// site when instances share Redis, and per instance in total (LIVE_MAX_CONNECTIONS). One address once opened
+// 1,000 of each; every open connection costs memory (about 10 KB idle, much more if it stops reading), so a
+// stranger must not be able to hold thousands.
 import type { IncomingMessage } from "node:http";
+
+/** The site-wide count per address (lib/cluster/connection-counts.ts); absent with one instance. */
+export type SharedAddressCounts = {
+  /** True: counted; false: the address is at `cap`; null: unavailable (count on this instance alone). */
+  acquire(address: string, cap: number): Promise<boolean | null>;
+  release(address: string): void;
+};
 
 export type LiveLimitsOptions = {
   /** 0 = no cap. */
@@ -10,9 +18,11 @@ export type LiveLimitsOptions = {
   total: number;
   /** The client's address (X-Forwarded-For is believed only from trusted proxies). */
   addressOf: (req: IncomingMessage) => string;
+  shared?: SharedAddressCounts;
 };
 
 export type LiveSlot = { release(): void };
+export type Refusal = { refused: string };
 
 /** The engine.io server, as far as these limits need it. */
 type Engine = { on(event: "connection", listener: (socket: EngineSocket) => void): void };
@@ -20,9 +30,9 @@ type EngineSocket = { request: IncomingMessage | null; once(event: "close", list
 
 export type LiveLimits = {
   /** Takes a slot for the request's address, or says why not (the reader gets 429 / a connect_error). */
-  acquire(req: IncomingMessage): LiveSlot | { refused: string };
+  acquire(req: IncomingMessage): Promise<LiveSlot | Refusal>;
   /** For Socket.IO's allowRequest: takes a slot for a new session's handshake; null when admitted. */
-  admit(req: IncomingMessage): string | null;
+  admit(req: IncomingMessage): Promise<string | null>;
   /** Hands each admitted handshake's slot to its engine.io session, released when the session closes. */
   trackEngine(engine: Engine): void;
   connections(): number;
@@ -32,16 +42,25 @@ export type LiveLimits = {
 const UNCLAIMED_SLOT_MS = 30_000;
 
 export function createLiveLimits(options: LiveLimitsOptions): LiveLimits {
+  const { shared } = options;
+  /** This instance's connections per address: the cap when there is no shared count. */
   const byAddress = new Map<string, number>();
   let total = 0;
   const handshakes = new WeakMap<IncomingMessage, { slot: LiveSlot; timer: NodeJS.Timeout }>();
+  const overCap = () => ({ refused: `Too many live connections from your address (at most ${options.perAddress})` });
 
-  function acquire(req: IncomingMessage): LiveSlot | { refused: string } {
+  async function acquire(req: IncomingMessage): Promise<LiveSlot | Refusal> {
     if (options.total > 0 && total >= options.total) return { refused: "The server has as many live readers as it can take; try again later" };
     const address = options.addressOf(req);
     const held = byAddress.get(address) ?? 0;
-    if (options.perAddress > 0 && held >= options.perAddress) return { refused: `Too many live connections from your address (at most ${options.perAddress})` };
-    byAddress.set(address, held + 1);
+    let countedShared = false;
+    if (options.perAddress > 0) {
+      const sharedAnswer = shared ? await shared.acquire(address, options.perAddress) : null;
+      if (sharedAnswer === false) return overCap();
+      if (sharedAnswer === null && held >= options.perAddress) return overCap();
+      countedShared = sharedAnswer === true;
+    }
+    byAddress.set(address, (byAddress.get(address) ?? 0) + 1);
     total += 1;
     let released = false;
     return {
@@ -52,14 +71,15 @@ export function createLiveLimits(options: LiveLimitsOptions): LiveLimits {
         const left = (byAddress.get(address) ?? 1) - 1;
         if (left <= 0) byAddress.delete(address);
         else byAddress.set(address, left);
+        if (countedShared) shared?.release(address);
       },
     };
   }
 
   return {
     acquire,
-    admit(req) {
-      const slot = acquire(req);
+    async admit(req) {
+      const slot = await acquire(req);
       if ("refused" in slot) return slot.refused;
       const timer = setTimeout(() => slot.release(), UNCLAIMED_SLOT_MS);
       timer.unref();

@@ -101,8 +101,10 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
     connectionStateRecovery: undefined,
     // Counts the connection against its address's and the server's caps before anything is allocated for it.
     allowRequest: (req, callback) => {
-      const refusal = limits.admit(req);
-      callback(refusal, refusal === null);
+      limits.admit(req).then(
+        (refusal) => callback(refusal, refusal === null),
+        () => callback("Live connections are not available right now", false),
+      );
     },
   });
   limits.trackEngine(io.engine);

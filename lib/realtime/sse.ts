@@ -8,7 +8,7 @@ import { tryDecodeCursor } from "../domain/cursor";
 import type { ArticleFeed } from "./article-feed";
 import { catchUp, type CatchUpSources } from "./catch-up";
 import { cleanFilter, matchesFilter } from "./filter";
-import type { LiveLimits } from "./live-limits";
+import type { LiveLimits, LiveSlot } from "./live-limits";
 import { SSE_PATH, type LiveFilter } from "./events";
 
 type SseClient = { res: ServerResponse; filter: LiveFilter };
@@ -73,11 +73,21 @@ export function createSseBroadcaster(options: SseOptions) {
       jsonError(res, 405, "method_not_allowed", "Use GET for /api/live", { allow: "GET, HEAD" });
       return true;
     }
-    const slot = limits.acquire(req);
-    if ("refused" in slot) {
-      jsonError(res, 429, "too_many_connections", slot.refused, { "retry-after": "30" });
-      return true;
-    }
+    void limits.acquire(req).then(
+      (slot) => {
+        if ("refused" in slot) jsonError(res, 429, "too_many_connections", slot.refused, { "retry-after": "30" });
+        else if (res.destroyed || !res.socket || res.socket.destroyed) slot.release();
+        else open(req, res, url, slot);
+      },
+      (error: unknown) => {
+        logger.warn({ err: error }, "could not count a live connection");
+        jsonError(res, 503, "unavailable", "Live updates are not available right now", { "retry-after": "5" });
+      },
+    );
+    return true;
+  }
+
+  function open(req: IncomingMessage, res: ServerResponse, url: URL, slot: LiveSlot): void {
     const lastEventId = req.headers["last-event-id"];
     const afterId = tryDecodeCursor(typeof lastEventId === "string" ? lastEventId.trim() : undefined) ?? tryDecodeCursor(url.searchParams.get("cursor"));
     const filter = cleanFilter({ source: url.searchParams.get("source") ?? undefined, category: url.searchParams.get("category") ?? undefined });
@@ -91,7 +101,7 @@ export function createSseBroadcaster(options: SseOptions) {
     if (req.method === "HEAD") {
       slot.release();
       res.end();
-      return true;
+      return;
     }
     res.socket?.setNoDelay(true);
     res.socket?.setKeepAlive(true);
@@ -112,7 +122,7 @@ export function createSseBroadcaster(options: SseOptions) {
     res.on("error", drop);
     if (afterId === undefined) {
       live.add(client);
-      return true;
+      return;
     }
     catchUp(
       {
@@ -141,7 +151,6 @@ export function createSseBroadcaster(options: SseOptions) {
       logger.warn({ err: error }, "SSE catch-up failed; closing the stream so the reader resumes again");
       res.destroy();
     });
-    return true;
   }
 
   return {
