@@ -16,6 +16,9 @@ export type LiveDeliveryOptions = {
   queryBetween: QueryArticlesBetween;
   limits: LiveLimits;
   logger: Logger;
+  /** Bounds on what a live reader that stops reading may hold unsent (defaults in the transports). */
+  sseMaxUnsentBytes?: number;
+  socketMaxUnsentBytes?: number;
 };
 
 export function attachLiveDelivery(httpServer: HttpServer, options: LiveDeliveryOptions) {
@@ -26,8 +29,8 @@ export function attachLiveDelivery(httpServer: HttpServer, options: LiveDelivery
   // First subscriber: the buffer holds a batch before any transport sends it (catch-up relies on that).
   feed.subscribe((articles) => recent.add(articles));
   const catchUp = { replay: createSharedReplay({ query: options.queryBetween }), recent, deliveredUpTo: feed.deliveredUpTo };
-  const sse = createSseBroadcaster({ feed, catchUp, limits, logger });
-  const socket = attachSocketServer(httpServer, { feed, catchUp, limits, logger });
+  const sse = createSseBroadcaster({ feed, catchUp, limits, logger, maxUnsentBytes: options.sseMaxUnsentBytes });
+  const socket = attachSocketServer(httpServer, { feed, catchUp, limits, logger, maxUnsentBytes: options.socketMaxUnsentBytes });
   return {
     feed,
     sse,

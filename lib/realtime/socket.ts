@@ -25,7 +25,11 @@ type SocketData = {
 export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type LiveSocket = Parameters<Parameters<LiveServer["on"]>[1]>[0];
 /** The engine.io session under a socket: what is waiting to be written, and when it drains. */
-type EngineConnection = LiveSocket["conn"] & { writeBuffer: unknown[]; transport: { writable: boolean; name: string; socket?: { _socket?: { writableLength?: number } } } };
+type EngineConnection = LiveSocket["conn"] & {
+  writeBuffer: unknown[];
+  transport: { writable: boolean; name: string; socket?: { _socket?: { writableLength?: number }; terminate?: () => void } };
+  close(discard?: boolean): void;
+};
 
 function roomFor(filter: LiveFilter): string {
   return `f:${filter.source ?? ""}|${filter.category ?? ""}`;
@@ -53,13 +57,17 @@ function releaseUpgradeRequests(io: LiveServer): void {
   });
 }
 
-/** Packets queued for a socket plus bytes its TCP socket has not written: what a stalled reader costs. */
-function unsentPackets(conn: EngineConnection): number {
-  return conn.writeBuffer.length;
-}
-
+/**
+ * What a socket holds unsent: packets engine.io queues while its transport is busy, plus bytes its TCP socket
+ * has not written. Summed only when something is queued (a healthy reader's queue is empty between writes).
+ */
 function unsentBytes(conn: EngineConnection): number {
-  return conn.transport.socket?._socket?.writableLength ?? 0;
+  let bytes = conn.transport.socket?._socket?.writableLength ?? 0;
+  for (const packet of conn.writeBuffer as { data?: string | ArrayBufferView }[]) {
+    const data = packet.data;
+    bytes += typeof data === "string" ? data.length : (data?.byteLength ?? 0);
+  }
+  return bytes;
 }
 
 /** Resolves when the socket's queued packets are written out (or it closes). */
@@ -82,14 +90,12 @@ export type SocketServerOptions = {
   catchUp: CatchUpSources;
   limits: LiveLimits;
   logger: Logger;
-  /** A socket whose unsent packets or bytes pass these is not reading: it is disconnected. */
-  maxUnsentPackets?: number;
+  /** A socket holding more than this unsent is not reading: it is disconnected. */
   maxUnsentBytes?: number;
 };
 
 export function attachSocketServer(httpServer: HttpServer, options: SocketServerOptions) {
   const { feed, logger, limits } = options;
-  const maxUnsentPackets = options.maxUnsentPackets ?? 1000;
   const maxUnsentBytes = options.maxUnsentBytes ?? 1024 * 1024;
   const io: LiveServer = new Server(httpServer, {
     path: SOCKET_PATH,
@@ -130,10 +136,13 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
   // readers). Checked every second instead: a stalled reader costs at most the bound plus a second of news.
   const sweep = setInterval(() => {
     for (const socket of io.sockets.sockets.values()) {
-      const conn = socket.conn as EngineConnection;
-      if (unsentPackets(conn) > maxUnsentPackets || unsentBytes(conn) > maxUnsentBytes) {
-        logger.info({ socketId: socket.id, packets: unsentPackets(conn), bytes: unsentBytes(conn) }, "dropping a Socket.IO reader that stopped reading");
-        socket.disconnect(true);
+      const unsent = unsentBytes(socket.conn as EngineConnection);
+      if (unsent > maxUnsentBytes) {
+        logger.info({ socketId: socket.id, unsentBytes: unsent }, "dropping a Socket.IO reader that stopped reading");
+        // Not socket.disconnect(): that waits for the queue to drain, which is exactly what never happens.
+        const conn = socket.conn as EngineConnection;
+        conn.transport.socket?.terminate?.();
+        conn.close(true);
       }
     }
   }, 1_000);

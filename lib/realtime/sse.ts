@@ -40,28 +40,35 @@ export function createSseBroadcaster(options: SseOptions) {
   const live = new Set<SseClient>();
   const all = new Set<SseClient>();
 
-  function writeLive(client: SseClient, chunk: string): void {
-    if (client.res.writableLength > maxUnsentBytes) {
+  /**
+   * Drops live readers that still hold more than the bound unsent. Checked before each batch, not per write:
+   * a batch is written in one turn (Node's HTTP layer corks it), so a healthy reader's queue briefly holds the
+   * whole batch; what is still queued when the next batch comes is what it did not take.
+   */
+  function dropStalled(): void {
+    for (const client of live) {
+      if (client.res.writableLength <= maxUnsentBytes) continue;
       live.delete(client);
+      logger.info({ unsentBytes: client.res.writableLength }, "dropping an SSE reader that stopped reading");
       client.res.destroy();
-      return;
     }
-    client.res.write(chunk);
   }
 
   const unsubscribe = feed.subscribe((articles) => {
+    dropStalled();
     for (const article of articles) {
       let encoded: string | undefined;
       for (const client of live) {
         if (!matchesFilter(article, client.filter)) continue;
         encoded ??= formatArticleEvent(article);
-        writeLive(client, encoded);
+        client.res.write(encoded);
       }
     }
   });
 
   const heartbeat = setInterval(() => {
-    for (const client of live) writeLive(client, ": keep-alive\n\n");
+    dropStalled();
+    for (const client of live) client.res.write(": keep-alive\n\n");
   }, options.heartbeatMs ?? 15_000);
   heartbeat.unref();
 
