@@ -1,3 +1,6 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { EnvError, parseEnv } from "./env";
 
@@ -35,6 +38,16 @@ describe("parseEnv", () => {
     ["LOG_LEVEL", "loud"],
     ["REDIS_URL", "http://localhost:6379"],
     ["ADMIN_TOKEN", "short"],
+    ["ADMIN_TOKEN", "twenty-three-characters"],
+    ["TRUST_PROXY", "10.0.0.0/8,proxy.internal"],
+    ["TRUST_PROXY", "10.0.0.0/40"],
+    ["DATABASE_URL", "file:/proc/kmsg"],
+    ["DATABASE_URL", "file:/proc/newswire/news.db"],
+    ["DATABASE_URL", "file:/sys/news.db"],
+    ["DATABASE_URL", "file:/dev/null"],
+    ["DATABASE_URL", "file:/dev/stdin"],
+    ["DATABASE_URL", `file:${os.tmpdir()}`],
+    ["DATABASE_URL", "file:"],
   ])("refuses %s=%s with an error naming the variable", (variable, value) => {
     let caught: unknown;
     try {
@@ -46,5 +59,32 @@ describe("parseEnv", () => {
     expect((caught as EnvError).variable).toBe(variable);
     expect((caught as Error).message).toContain(variable);
     expect((caught as Error).message.split("\n")).toHaveLength(1);
+  });
+
+  it("says why a short ADMIN_TOKEN is refused without repeating it", () => {
+    const token = "abcdefghijklmnopqrstuvw";
+    expect(() => parseEnv({ ADMIN_TOKEN: token })).toThrow(/ADMIN_TOKEN: must be at least 24 characters: .*guess/);
+    expect(() => parseEnv({ ADMIN_TOKEN: token })).not.toThrow(new RegExp(token));
+    expect(parseEnv({ ADMIN_TOKEN: "a".repeat(24) }).adminToken).toBe("a".repeat(24));
+  });
+
+  it("names the place a SQLite DATABASE_URL cannot use", () => {
+    expect(() => parseEnv({ DATABASE_URL: "file:/proc/kmsg" })).toThrow(/DATABASE_URL: .*\/proc\/kmsg is on a kernel pseudo-filesystem/);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "newswire-env-"));
+    try {
+      fs.writeFileSync(path.join(dir, "a-file"), "");
+      expect(() => parseEnv({ DATABASE_URL: `file:${dir}/a-file/news.db` })).toThrow(/a-file is not a directory/);
+      expect(() => parseEnv({ DATABASE_URL: `file:${dir}` })).toThrow(/is not a regular file/);
+      // A path to be created is fine, and checking it creates nothing.
+      expect(parseEnv({ DATABASE_URL: `file:${dir}/sub/news.db` }).databaseUrl).toBe(`file:${dir}/sub/news.db`);
+      expect(fs.existsSync(path.join(dir, "sub"))).toBe(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("reads TRUST_PROXY as a list of ranges", () => {
+    expect(parseEnv({}).trustProxy).toEqual([]);
+    expect(parseEnv({ TRUST_PROXY: "10.0.0.0/8, ::1" }).trustProxy.map((proxy) => proxy.text)).toEqual(["10.0.0.0/8", "::1"]);
   });
 });

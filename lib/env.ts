@@ -1,7 +1,11 @@
 // Every environment variable in ../shared/CONTRACT.md, parsed once at start. A bad value stops the start
 // with one line that names the variable (convention 2).
 import { z } from "zod";
-import { DEFAULT_DATABASE_URL } from "./db/database-url";
+import { DEFAULT_DATABASE_URL, sqliteLocationProblem } from "./db/database-url";
+import { parseTrustedProxies, type TrustedProxy } from "./http/client-address";
+
+/** Long enough that guessing is hopeless even unthrottled; the rate limit on failures is the second line. */
+const ADMIN_TOKEN_MIN_LENGTH = 24;
 
 const booleanFlag = z
   .enum(["0", "1", "true", "false", ""])
@@ -18,6 +22,10 @@ const envSchema = z.object({
     .default(DEFAULT_DATABASE_URL)
     .refine((url) => url.startsWith("file:") || /^postgres(ql)?:\/\/.+/i.test(url), {
       message: "must be file:<path> (SQLite) or postgresql://… (PostgreSQL)",
+    })
+    .superRefine((url, context) => {
+      const problem = url.startsWith("file:") ? sqliteLocationProblem(url) : null;
+      if (problem) context.addIssue({ code: "custom", message: `the SQLite database cannot live there: ${problem}` });
     }),
   PUBLIC_URL: z
     .string()
@@ -29,8 +37,8 @@ const envSchema = z.object({
   ADMIN_TOKEN: z
     .string()
     .optional()
-    .refine((token) => token === undefined || token === "" || token.length >= 8, {
-      message: "must be at least 8 characters",
+    .refine((token) => token === undefined || token === "" || token.length >= ADMIN_TOKEN_MIN_LENGTH, {
+      message: `must be at least ${ADMIN_TOKEN_MIN_LENGTH} characters: it alone guards /admin and the admin API from the whole internet, so it must be too long to guess (e.g. \`openssl rand -base64 32\`)`,
     }),
   POLL_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
   FEED_ALLOW_PRIVATE: booleanFlag,
@@ -48,6 +56,17 @@ const envSchema = z.object({
     .default("newswire"),
   LIVE_MAX_PER_IP: z.coerce.number().int().min(0).max(1_000_000).default(100),
   LIVE_MAX_CONNECTIONS: z.coerce.number().int().min(0).max(10_000_000).default(20_000),
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((list, context) => {
+      try {
+        return parseTrustedProxies(list ?? "");
+      } catch (error) {
+        context.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Not in the contract: set by `npm run demo` to start the loopback demo newsroom. */
   NEWSWIRE_DEMO: booleanFlag,
@@ -68,6 +87,8 @@ export type Env = {
   redisPrefix: string;
   liveMaxPerIp: number;
   liveMaxConnections: number;
+  /** Reverse proxies whose X-Forwarded-For is believed (lib/http/client-address.ts); empty: none. */
+  trustProxy: TrustedProxy[];
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   demo: boolean;
   seed: boolean;
@@ -111,6 +132,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     redisPrefix: env.REDIS_PREFIX,
     liveMaxPerIp: env.LIVE_MAX_PER_IP,
     liveMaxConnections: env.LIVE_MAX_CONNECTIONS,
+    trustProxy: env.TRUST_PROXY,
     logLevel: env.LOG_LEVEL,
     demo: env.NEWSWIRE_DEMO,
     seed: env.NEWSWIRE_SEED,
