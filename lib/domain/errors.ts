@@ -55,6 +55,29 @@ export class UnprocessableError extends AppError {
   }
 }
 
+/** A request body over its route's cap: refused as soon as the declared length or the bytes read pass it. */
+export class PayloadTooLargeError extends AppError {
+  readonly status = 413;
+  constructor(
+    readonly maxBytes: number,
+    message = `The request body may be at most ${maxBytes} bytes`,
+  ) {
+    super(message, "payload_too_large");
+  }
+}
+
+/** Too many failed attempts from one client address; `retryAfterSeconds` becomes the Retry-After header. */
+export class TooManyRequestsError extends AppError {
+  readonly status = 429;
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = `Too many failed attempts; try again in ${retryAfterSeconds} s`,
+    code = "too_many_requests",
+  ) {
+    super(message, code);
+  }
+}
+
 export class UnavailableError extends AppError {
   readonly status = 503;
   constructor(message: string, code = "unavailable") {
