@@ -6,17 +6,24 @@ import { createPageCache } from "./page-cache";
 let server: http.Server | undefined;
 afterEach(() => server?.close());
 
-async function serve(render: (res: http.ServerResponse, url: string) => void) {
+const pages = [
+  { pattern: /^\/$/, file: "app/page.tsx", params: ["before"] },
+  { pattern: /^\/articles\/[^/]+$/, file: "app/articles/[slug]/page.tsx", params: [] },
+];
+
+async function serve(render: (res: http.ServerResponse, url: string, req: http.IncomingMessage) => void) {
   let renders = 0;
-  const cache = createPageCache({ isCacheablePath: (path) => path === "/" || path.startsWith("/articles/") });
+  const seen: http.IncomingMessage[] = [];
+  const cache = createPageCache({ findPage: (path) => pages.find((page) => page.pattern.test(path)), publicHost: "news.example.com" });
   server = http.createServer((req, res) => {
     if (cache.handle(req, res)) return;
     renders += 1;
-    render(res, req.url ?? "/");
+    seen.push(req);
+    render(res, req.url ?? "/", req);
   });
   await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
   const base = `http://127.0.0.1:${(server!.address() as AddressInfo).port}`;
-  return { cache, base, renders: () => renders };
+  return { cache, base, renders: () => renders, seen };
 }
 
 const page = (body: string) => (res: http.ServerResponse) => {
@@ -61,20 +68,122 @@ describe("page cache", () => {
     expect(renders()).toBe(2);
   });
 
-  it("never caches personal requests, uncacheable paths, errors or responses that set cookies", async () => {
+  it("never caches writes, uncacheable paths, errors, responses that set cookies, or other content types", async () => {
     const { base, renders } = await serve((res, url) => {
       if (url === "/articles/missing") res.statusCode = 404;
       if (url === "/articles/cookie") res.setHeader("set-cookie", "a=b");
+      if (url === "/articles/json") {
+        res.setHeader("content-type", "application/json");
+        return res.end("{}");
+      }
+      if (url === "/articles/empty") {
+        res.setHeader("content-type", "text/html");
+        return res.end();
+      }
       page("x")(res);
     });
     for (let i = 0; i < 2; i++) {
-      await fetch(`${base}/`, { headers: { cookie: "session=1" } });
-      await fetch(`${base}/`, { headers: { rsc: "1" } });
+      await fetch(`${base}/`, { method: "POST", body: "x" });
+      await fetch(`${base}/`, { headers: { "next-action": "abc" } });
       await fetch(`${base}/admin`);
       await fetch(`${base}/articles/missing`);
       await fetch(`${base}/articles/cookie`);
+      await fetch(`${base}/articles/json`);
+      await fetch(`${base}/articles/empty`);
     }
-    expect(renders()).toBe(10);
+    expect(renders()).toBe(14);
+  });
+
+  it("renders from a cleaned request: Next-internal headers never reach a render it stores", async () => {
+    // What Next did: a prefetch header from outside made it answer `{}`, which was then served to everyone.
+    const { base, renders, seen } = await serve((res, _url, req) => {
+      if (req.headers["x-middleware-prefetch"]) {
+        res.setHeader("content-type", "application/json");
+        return res.end("{}");
+      }
+      page("home")(res);
+    });
+    const poisoned = await fetch(`${base}/`, { headers: { "x-middleware-prefetch": "1", "x-nextjs-data": "1", "x-invoke-path": "/admin" } });
+    expect(await poisoned.text()).toBe("<html>home</html>");
+    const plain = await fetch(`${base}/`);
+    expect(await plain.text()).toBe("<html>home</html>");
+    expect(plain.headers.get("x-page-cache")).toBe("hit");
+    expect(renders()).toBe(1);
+    expect(Object.keys(seen[0].headers).sort()).toEqual(["accept-encoding", "host", "user-agent"]);
+    expect(seen[0].headers.host).toBe("news.example.com");
+  });
+
+  it("ignores cookies, tracking and unknown query parameters, and keeps the ones the page reads", async () => {
+    const { base, renders, seen } = await serve((res, url) => page(url)(res));
+    await fetch(`${base}/?utm_source=a&fbclid=1`, { headers: { cookie: "_ga=GA1.2.3; lb=sticky" } });
+    const second = await fetch(`${base}/?gclid=2&utm_source=b`, { headers: { cookie: "other=1", authorization: "Bearer x" } });
+    expect(await second.text()).toBe("<html>/</html>");
+    expect(second.headers.get("x-page-cache")).toBe("hit");
+    expect(seen[0].headers.cookie).toBeUndefined();
+    expect(seen[0].url).toBe("/");
+    // `before` is read by the homepage: its own entry, rendered with it.
+    expect(await (await fetch(`${base}/?utm_medium=x&before=abc&before=def`)).text()).toBe("<html>/?before=abc</html>");
+    expect(await (await fetch(`${base}/?before=abc`)).text()).toBe("<html>/?before=abc</html>");
+    // The article page reads no parameter at all.
+    await fetch(`${base}/articles/a?before=abc`);
+    expect(seen.at(-1)!.url).toBe("/articles/a");
+    expect(renders()).toBe(3);
+  });
+
+  it("shares one entry between Accept-Encodings that get the same coding, and one per bot class", async () => {
+    const { base, renders, seen } = await serve((res) => page("x")(res));
+    await fetch(`${base}/`, { headers: { "accept-encoding": "gzip, deflate, br, zstd" } });
+    await fetch(`${base}/`, { headers: { "accept-encoding": "br;q=1, gzip;q=0.8" } });
+    expect(renders()).toBe(1);
+    expect(seen[0].headers["accept-encoding"]).toBe("gzip");
+    await fetch(`${base}/`, { headers: { "accept-encoding": "gzip", "user-agent": "Mozilla/5.0 (compatible; bingbot/2.0)" } });
+    await fetch(`${base}/`, { headers: { "accept-encoding": "gzip", "user-agent": "Mozilla/5.0 (compatible; Twitterbot/1.0)" } });
+    expect(renders()).toBe(2);
+    await fetch(`${base}/`, { headers: { "accept-encoding": "gzip", "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0" } });
+    expect(renders()).toBe(2);
+  });
+
+  it("caches client-side navigations (RSC) apart from HTML, keyed by the router headers", async () => {
+    const { base, renders, seen } = await serve((res, url, req) => {
+      if (req.headers.rsc === "1" && url.startsWith("/?")) {
+        res.setHeader("content-type", "text/x-component");
+        return res.end(`flight ${url} ${req.headers["next-router-state-tree"] ?? ""}`);
+      }
+      page("html")(res);
+    });
+    const from = (tree: string) => ({ rsc: "1", "next-router-state-tree": tree, cookie: "a=1" });
+    expect(await (await fetch(`${base}/?_rsc=h1&utm_source=x`, { headers: from("tree-a") })).text()).toBe("flight /?_rsc=h1 tree-a");
+    const again = await fetch(`${base}/?_rsc=h1`, { headers: from("tree-a") });
+    expect(again.headers.get("x-page-cache")).toBe("hit");
+    expect(await (await fetch(`${base}/?_rsc=h2`, { headers: from("tree-b") })).text()).toBe("flight /?_rsc=h2 tree-b");
+    expect(await (await fetch(`${base}/`)).text()).toBe("<html>html</html>");
+    expect(renders()).toBe(3);
+    expect(seen[0].headers.cookie).toBeUndefined();
+    expect(seen[0].headers["next-router-state-tree"]).toBe("tree-a");
+    // An RSC request answered with HTML (or anything but a flight payload) is not kept.
+    await fetch(`${base}/articles/x?_rsc=1`, { headers: { rsc: "1" } });
+    await fetch(`${base}/articles/x?_rsc=1`, { headers: { rsc: "1" } });
+    expect(renders()).toBe(5);
+  });
+
+  it("bounds what it holds: oldest entries go first", async () => {
+    const cache = createPageCache({ findPage: () => pages[1], maxTotalBytes: 1_000 });
+    let renders = 0;
+    const server2 = http.createServer((req, res) => {
+      if (cache.handle(req, res)) return;
+      renders += 1;
+      page("y".repeat(400))(res);
+    });
+    await new Promise<void>((resolve) => server2.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(server2.address() as AddressInfo).port}`;
+    try {
+      for (const slug of ["a", "b", "c", "a"]) await fetch(`${base}/articles/${slug}`, { headers: { "accept-encoding": "identity" } });
+      expect(renders).toBe(4);
+      expect(cache.stats().entries).toBe(2);
+      expect(cache.stats().bytes).toBeLessThanOrEqual(1_000);
+    } finally {
+      server2.close();
+    }
   });
 
   it("while one request renders a changed page afresh, others get the previous page instead of rendering too", async () => {
@@ -83,6 +192,7 @@ describe("page cache", () => {
     const { cache, base, renders } = await serve((res) => {
       const body = `v${version}`;
       if (version === 1) return page(body)(res);
+      res.setHeader("content-type", "text/html");
       res.write("<html>");
       release = () => res.end(`${body}</html>`);
     });
@@ -103,6 +213,7 @@ describe("page cache", () => {
   it("renders again a page whose render overlapped a change", async () => {
     let release: () => void = () => {};
     const { cache, base, renders } = await serve((res) => {
+      res.setHeader("content-type", "text/html");
       res.write("<html>");
       release = () => res.end("old</html>");
     });

@@ -1,18 +1,35 @@
-// A response cache for anonymous page views, in front of Next. Pages change only when articles or sources
-// do, so every entry goes stale the moment new articles are published (the bus) or sources change; until
-// then identical requests get the same bytes, with an ETag so browsers and proxies can revalidate for free.
-// After a change, exactly one request per page renders afresh; requests arriving during that render get
-// the previous page (for at most STALE_WHILE_RENDERING_MS) instead of all rendering at once: under load
-// a burst of identical renders after every published article would stall the server (bench: homepage).
+// A response cache for page views, in front of Next. Pages change only when articles or sources do, so every
+// entry goes stale the moment new articles are published (the bus) or sources change; until then identical
+// requests get the same bytes, with an ETag so browsers and proxies can revalidate for free.
+//
+// What is "identical" is decided by the cache, not by whatever the client sent (docs/decisions/0007): a
+// request it may answer is first *cleaned* — its URL reduced to the path and the query parameters that page
+// reads (lib/http/cacheable-pages.ts), its headers to the few a render depends on (Accept-Encoding reduced to
+// the encoding Next will use, the User-Agent to Next's bot class, and for client-side navigations the router
+// headers Next varies RSC payloads on). Next then renders from exactly that cleaned request, so what is stored
+// under a key is what that key describes. Cookies, tracking parameters and Next-internal headers (such as
+// `x-middleware-prefetch`, which once made Next answer `{}` and blanked the homepage for everyone) never
+// reach a render that is stored. Only a complete 200 of the expected content type with a body is stored.
+//
+// After a change, exactly one request per page renders afresh; requests arriving during that render get the
+// previous page (for at most STALE_WHILE_RENDERING_MS) instead of all rendering at once: under load a burst
+// of identical renders after every published article would stall the server (bench: homepage).
 import { createHash } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import { getBotType } from "next/dist/shared/lib/router/utils/is-bot";
+import { findCacheablePage, type CacheablePage } from "./cacheable-pages";
+import { CLIENT_ADDRESS_HEADER, REQUEST_ID_HEADER } from "./request-context";
 
 type CachedPage = { status: number; headers: Record<string, string | string[]>; body: Buffer; etag: string; storedAt: number; generation: number };
 
 export type PageCacheOptions = {
-  /** Which paths may be cached (anonymous HTML and XML pages, never the API or admin). */
-  isCacheablePath: (pathname: string) => boolean;
+  /** Which paths may be cached, with the query parameters each reads (default: CACHEABLE_PAGES). */
+  findPage?: (pathname: string) => CacheablePage | undefined;
+  /** The Host every cached render sees (PUBLIC_URL's), so no client's Host can shape a shared page. */
+  publicHost?: string;
   maxEntries?: number;
+  /** All stored bodies together; the oldest entries go first. */
+  maxTotalBytes?: number;
   /** A safety net: relative times in the HTML age even when nothing is published. */
   maxAgeMs?: number;
   maxBodyBytes?: number;
@@ -21,15 +38,68 @@ export type PageCacheOptions = {
 /** How long after a change a page may still be served from before it, while its fresh render runs. */
 const STALE_WHILE_RENDERING_MS = 5_000;
 
-/** Headers that make a response specific to one client, or that Next uses for client-side navigation. */
-const PERSONAL_REQUEST_HEADERS = ["authorization", "cookie", "rsc", "next-router-state-tree", "next-router-prefetch", "next-router-segment-prefetch", "next-action", "range"];
-const DROPPED_RESPONSE_HEADERS = new Set(["date", "connection", "keep-alive", "transfer-encoding", "content-length", "set-cookie", "etag"]);
+/**
+ * The request headers Next 16 varies an RSC payload on: its `Vary` (server/base-server.ts setVaryHeader) is
+ * `rsc, next-router-state-tree, next-router-prefetch, next-router-segment-prefetch`; `next-url` is added there
+ * for interception routes only, but it is part of the `_rsc` hash Next checks (validateRSCRequestHeaders), so
+ * it must reach Next unchanged. tests/integration/page-cache.test.ts checks the Vary header against this list.
+ */
+export const RSC_KEY_HEADERS = ["rsc", "next-router-state-tree", "next-router-prefetch", "next-router-segment-prefetch", "next-url"] as const;
 
-export function createPageCache(options: PageCacheOptions) {
+/** Headers that make a request a write or an action: never answered from, nor stored in, the cache. */
+const UNCACHEABLE_REQUEST_HEADERS = ["next-action"];
+
+/** Router headers longer than this (a deep tree) are rare and not worth an entry; such requests render. */
+const MAX_KEY_HEADER_LENGTH = 4_096;
+const MAX_PARAM_LENGTH = 512;
+
+/** One User-Agent per class Next tells apart (streaming metadata for browsers, blocking for HTML-limited bots). */
+const CANONICAL_USER_AGENT = {
+  browser: "Mozilla/5.0 (compatible; newswire-page-cache)",
+  dom: "Mozilla/5.0 (compatible; Googlebot/2.1)",
+  html: "Mozilla/5.0 (compatible; Bingbot/2.0)",
+} as const;
+
+const DROPPED_RESPONSE_HEADERS = new Set(["date", "connection", "keep-alive", "transfer-encoding", "content-length", "set-cookie", "etag", REQUEST_ID_HEADER, "x-page-cache"]);
+
+/** Content types a plain request may store: pages, feeds and sitemaps, robots.txt. */
+const PAGE_CONTENT_TYPE = /^(text\/html|text\/plain|text\/xml|application\/xml|application\/rss\+xml|application\/atom\+xml)\s*(;|$)/i;
+const RSC_CONTENT_TYPE = /^text\/x-component\s*(;|$)/i;
+
+/**
+ * The content coding Next's compression will choose for this Accept-Encoding (it offers gzip, deflate and
+ * identity), so requests that would get the same bytes share one entry.
+ */
+export function negotiatedEncoding(header: string | string[] | undefined): "gzip" | "deflate" | "identity" {
+  const text = Array.isArray(header) ? header.join(",") : (header ?? "");
+  const q: Record<string, number> = {};
+  for (const part of text.split(",")) {
+    const [name, ...rest] = part.trim().toLowerCase().split(";");
+    if (!name) continue;
+    const qParam = rest.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    const value = qParam ? Number(qParam.slice(2)) : 1;
+    q[name] = Number.isFinite(value) ? value : 0;
+  }
+  const gzip = q.gzip ?? q["*"] ?? 0;
+  const deflate = q.deflate ?? q["*"] ?? 0;
+  if (gzip <= 0 && deflate <= 0) return "identity";
+  return gzip >= deflate ? "gzip" : "deflate";
+}
+
+type CleanRequest = { key: string; url: string; headers: IncomingHttpHeaders; rsc: boolean };
+
+function single(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? undefined : value;
+}
+
+export function createPageCache(options: PageCacheOptions = {}) {
+  const findPage = options.findPage ?? findCacheablePage;
   const entries = new Map<string, CachedPage>();
-  const maxEntries = options.maxEntries ?? 500;
+  const maxEntries = options.maxEntries ?? 1_000;
+  const maxTotalBytes = options.maxTotalBytes ?? 64 * 1024 * 1024;
   const maxAgeMs = options.maxAgeMs ?? 60_000;
   const maxBodyBytes = options.maxBodyBytes ?? 2 * 1024 * 1024;
+  let totalBytes = 0;
   let generation = 0;
   let invalidatedAt = 0;
   /** Pages being rendered afresh right now, so only one request per page pays for it. */
@@ -37,14 +107,63 @@ export function createPageCache(options: PageCacheOptions) {
   let hits = 0;
   let misses = 0;
 
-  function keyFor(req: IncomingMessage): string | null {
+  /** The cleaned request, or null when the cache leaves this request alone (not a page it keeps). */
+  function clean(req: IncomingMessage): CleanRequest | null {
     if (req.method !== "GET" && req.method !== "HEAD") return null;
-    if (PERSONAL_REQUEST_HEADERS.some((name) => req.headers[name] !== undefined)) return null;
-    const url = req.url ?? "/";
-    const pathname = url.split("?")[0];
-    if (url.includes("_rsc=") || !options.isCacheablePath(pathname)) return null;
-    // Next compresses by Accept-Encoding: bytes stored for one encoding must not answer another.
-    return `${url}\u0000${req.headers["accept-encoding"] ?? ""}`;
+    if (UNCACHEABLE_REQUEST_HEADERS.some((name) => req.headers[name] !== undefined)) return null;
+    const raw = req.url ?? "/";
+    const queryAt = raw.indexOf("?");
+    const pathname = queryAt === -1 ? raw : raw.slice(0, queryAt);
+    const page = findPage(pathname);
+    if (!page) return null;
+    const rscHeader = req.headers.rsc;
+    if (rscHeader !== undefined && rscHeader !== "1") return null;
+    const rsc = rscHeader === "1";
+
+    const query = new URLSearchParams(queryAt === -1 ? "" : raw.slice(queryAt + 1));
+    const kept = new URLSearchParams();
+    for (const name of page.params) {
+      const value = query.get(name);
+      if (value === null || value === "") continue;
+      if (value.length > MAX_PARAM_LENGTH) return null;
+      kept.set(name, value);
+    }
+    // The hash Next checks an RSC request's headers against; it may be empty (no router headers), but present.
+    const rscHash = rsc ? query.get("_rsc") : null;
+    if (rscHash !== null) {
+      if (rscHash.length > MAX_PARAM_LENGTH) return null;
+      kept.set("_rsc", rscHash);
+    }
+    const search = kept.toString();
+    const url = search ? `${pathname}?${search}` : pathname;
+
+    const encoding = negotiatedEncoding(req.headers["accept-encoding"]);
+    const bot = getBotType(single(req.headers["user-agent"]) ?? "") ?? "browser";
+    const headers: IncomingHttpHeaders = {
+      host: options.publicHost ?? req.headers.host,
+      "accept-encoding": encoding,
+      "user-agent": CANONICAL_USER_AGENT[bot],
+    };
+    for (const name of [REQUEST_ID_HEADER, CLIENT_ADDRESS_HEADER]) {
+      if (req.headers[name] !== undefined) headers[name] = req.headers[name];
+    }
+    const keyParts = [rsc ? "rsc" : "page", url, encoding, bot];
+    if (rsc) {
+      for (const name of RSC_KEY_HEADERS) {
+        const value = req.headers[name];
+        if (Array.isArray(value) || (value !== undefined && value.length > MAX_KEY_HEADER_LENGTH)) return null;
+        if (value !== undefined) headers[name] = value;
+        keyParts.push(value ?? "");
+      }
+    }
+    return { key: keyParts.join("\u0000"), url, headers, rsc };
+  }
+
+  /** Makes `req` the cleaned request: what Next renders is exactly what the key describes. */
+  function substitute(req: IncomingMessage, cleaned: CleanRequest): void {
+    req.url = cleaned.url;
+    req.headers = cleaned.headers;
+    req.rawHeaders = Object.entries(cleaned.headers).flatMap(([name, value]) => (value === undefined ? [] : [name, String(value)]));
   }
 
   function send(req: IncomingMessage, res: ServerResponse, page: CachedPage, state: "hit" | "stale"): void {
@@ -58,8 +177,25 @@ export function createPageCache(options: PageCacheOptions) {
     res.end(req.method === "HEAD" ? undefined : page.body);
   }
 
+  function store(key: string, page: CachedPage): void {
+    const previous = entries.get(key);
+    if (previous) {
+      totalBytes -= previous.body.length;
+      entries.delete(key);
+    }
+    entries.set(key, page);
+    totalBytes += page.body.length;
+    // Oldest first (Map order is insertion order; a re-stored page moves to the end).
+    while (entries.size > maxEntries || totalBytes > maxTotalBytes) {
+      const [oldestKey, oldest] = entries.entries().next().value as [string, CachedPage];
+      entries.delete(oldestKey);
+      totalBytes -= oldest.body.length;
+    }
+  }
+
   /** Records what Next writes so the next identical request can be answered without rendering. */
-  function capture(key: string, res: ServerResponse): void {
+  function capture(cleaned: CleanRequest, res: ServerResponse): void {
+    const { key } = cleaned;
     const startedGeneration = generation;
     rendering.add(key);
     res.once("close", () => rendering.delete(key));
@@ -82,30 +218,35 @@ export function createPageCache(options: PageCacheOptions) {
     res.end = ((chunk?: unknown, ...rest: unknown[]) => {
       collect(chunk, rest[0]);
       const result = end(chunk, ...rest);
-      // Store only complete, successful responses rendered against the current data. Next marks every
-      // dynamic page `private, no-store`; for these anonymous paths that is not true (the request carried no
-      // cookie or credentials), so the cache decides, and a response that sets a cookie is never shared.
       rendering.delete(key);
-      if (!tooBig && res.statusCode === 200 && !res.getHeader("set-cookie")) {
+      // Store only what a plain request for this page gets: a complete 200 of the page's content type with a
+      // body, setting no cookie. Next marks every dynamic page `private, no-store`; for a cleaned request that
+      // is not true (it carried no cookie or credentials), so the cache decides.
+      const type = String(res.getHeader("content-type") ?? "");
+      const expectedType = cleaned.rsc ? RSC_CONTENT_TYPE : PAGE_CONTENT_TYPE;
+      if (!tooBig && size > 0 && res.statusCode === 200 && !res.getHeader("set-cookie") && expectedType.test(type)) {
         const body = Buffer.concat(chunks);
         const headers: Record<string, string | string[]> = {};
         for (const [name, value] of Object.entries(res.getHeaders())) {
           if (value !== undefined && !DROPPED_RESPONSE_HEADERS.has(name)) headers[name] = Array.isArray(value) ? value : String(value);
         }
         headers["cache-control"] = "public, max-age=0, must-revalidate";
-        if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
         // A render that overlapped a change is kept, but as stale: the next request renders again.
-        entries.set(key, { status: 200, headers, body, etag: `"${createHash("sha1").update(body).digest("base64url")}"`, storedAt: Date.now(), generation: startedGeneration });
+        store(key, { status: 200, headers, body, etag: `"${createHash("sha1").update(body).digest("base64url")}"`, storedAt: Date.now(), generation: startedGeneration });
       }
       return result;
     }) as typeof res.end;
   }
 
   return {
-    /** Answers from the cache (true), or arranges to fill it from the response about to be rendered (false). */
+    /**
+     * Answers from the cache (true), or — for a page it keeps — replaces the request with its cleaned form
+     * and arranges to store the response about to be rendered (false). Other requests are left untouched.
+     */
     handle(req: IncomingMessage, res: ServerResponse): boolean {
-      const key = keyFor(req);
-      if (key === null) return false;
+      const cleaned = clean(req);
+      if (cleaned === null) return false;
+      const { key } = cleaned;
       const page = entries.get(key);
       const age = page ? Date.now() - page.storedAt : Infinity;
       if (page && page.generation === generation && age < maxAgeMs) {
@@ -119,7 +260,8 @@ export function createPageCache(options: PageCacheOptions) {
         return true;
       }
       misses += 1;
-      if (req.method === "GET") capture(key, res);
+      substitute(req, cleaned);
+      if (req.method === "GET") capture(cleaned, res);
       return false;
     },
     /** Makes every entry stale: the next request for each page renders it afresh. */
@@ -127,6 +269,6 @@ export function createPageCache(options: PageCacheOptions) {
       generation += 1;
       invalidatedAt = Date.now();
     },
-    stats: () => ({ entries: entries.size, hits, misses }),
+    stats: () => ({ entries: entries.size, bytes: totalBytes, hits, misses }),
   };
 }
