@@ -4,6 +4,7 @@ import type { SourceHealth } from "@/lib/domain/article";
 import { explainFetchError, sourceStatus } from "@/components/articles/source-health";
 import { TimeAgo } from "@/components/articles/time-ago";
 import { addSourceAction, importOpmlAction, refreshSourceAction, removeSourceAction, signIn, signOut } from "./actions";
+import { flashMessage } from "./flash";
 import { isSignedIn } from "./session";
 
 export const dynamic = "force-dynamic";
@@ -19,13 +20,13 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 const field = "w-full rounded border border-line bg-paper px-3 py-2 text-ink focus:outline-2 focus:outline-offset-1";
 const button = "rounded border border-ink px-3 py-1.5 text-sm font-semibold hover:bg-sunken focus-visible:outline-2 focus-visible:outline-offset-2";
 
-function Flash({ params }: { params: Record<string, string | string[] | undefined> }) {
-  const notice = typeof params.notice === "string" ? params.notice : null;
-  const error = typeof params.error === "string" ? params.error : null;
-  if (!notice && !error) return null;
+function Flash({ params, sourceName = () => undefined }: { params: Record<string, string | string[] | undefined>; sourceName?: (id: number) => string | undefined }) {
+  const flash = flashMessage(params, sourceName);
+  if (!flash) return null;
+  const error = flash.kind === "error";
   return (
     <p role={error ? "alert" : "status"} data-testid="admin-flash" className={`mb-6 rounded border px-4 py-3 ${error ? "border-bad text-bad" : "border-ok text-ok"}`}>
-      {error ?? notice}
+      {flash.text}
     </p>
   );
 }
@@ -67,7 +68,7 @@ export default async function AdminPage({ searchParams }: Props) {
           <button className={button} type="submit">Sign out</button>
         </form>
       </header>
-      <Flash params={params} />
+      <Flash params={params} sourceName={(id) => sources.find((source) => source.id === id)?.name} />
 
       <section aria-labelledby="add-source">
         <h2 id="add-source" className="font-serif text-2xl font-bold">Add a source</h2>

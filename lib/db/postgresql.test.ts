@@ -10,6 +10,7 @@ import { insertNewArticles, listArticles, listArticlesAfter, searchArticles, fin
 import { configureDb, dbKind, disconnectDb, getDb, pingDb } from "./client";
 import { listClusterArticles, listStorySubjects, saveStoryClusters } from "./clusters";
 import { toTsQuery } from "./search";
+import { deleteAdminSession, deleteExpiredAdminSessions, findAdminSession, insertAdminSession } from "./admin-sessions";
 import { claimDueSources, claimSource, insertSource, listSourcesWithHealth, recordFetchOutcome, recordNotModified } from "./sources";
 
 const adminUrl = process.env.NEWSWIRE_TEST_POSTGRES_URL || "postgresql://root@127.0.0.1:5432/test";
@@ -238,6 +239,17 @@ describe("PostgreSQL mode", () => {
     const health = await listSourcesWithHealth();
     expect(health.find((source) => source.id === sourceA)).toMatchObject({ lastSuccessAt: later.toISOString(), lastError: null, errorCount: 0, nextCheckAt: new Date(later.getTime() + 600_000).toISOString() });
     expect(health.find((source) => source.id === sourceB)).toMatchObject({ lastFetchedAt: later.toISOString(), nextCheckAt: new Date(later.getTime() + 900_000).toISOString() });
+  });
+
+  it("stores admin sessions, finds them by id, and deletes them one by one or once expired", async () => {
+    const expiresAt = new Date(Date.UTC(2026, 5, 1, 12, 0, 0, 123));
+    await insertAdminSession({ id: "a".repeat(64), tokenFingerprint: "f1", expiresAt });
+    await insertAdminSession({ id: "b".repeat(64), tokenFingerprint: "f1", expiresAt: new Date(expiresAt.getTime() + 3_600_000) });
+    expect(await findAdminSession("a".repeat(64))).toEqual({ id: "a".repeat(64), tokenFingerprint: "f1", expiresAt });
+    expect(await deleteExpiredAdminSessions(new Date(expiresAt.getTime() + 1))).toBe(1);
+    expect(await findAdminSession("a".repeat(64))).toBeNull();
+    await deleteAdminSession("b".repeat(64));
+    expect(await findAdminSession("b".repeat(64))).toBeNull();
   });
 });
 

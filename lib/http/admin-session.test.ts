@@ -1,24 +1,41 @@
-import { describe, expect, it } from "vitest";
-import { createAdminSession, isValidAdminSession } from "./admin-session";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useTestDatabase } from "../../tests/helpers/test-database";
+import { findAdminSession } from "../db/admin-sessions";
+import { createAdminSession, endAdminSession, isValidAdminSession } from "./admin-session";
 
-describe("admin session cookie", () => {
-  const token = "the-admin-token";
+let database: Awaited<ReturnType<typeof useTestDatabase>>;
+beforeAll(async () => {
+  database = await useTestDatabase("admin-session");
+});
+afterAll(async () => database.cleanup());
 
-  it("accepts its own session until it expires", () => {
-    const now = Date.UTC(2026, 0, 1);
-    const session = createAdminSession(token, now);
-    expect(isValidAdminSession(session, token, now + 1000)).toBe(true);
-    expect(isValidAdminSession(session, token, now + 9 * 3600 * 1000)).toBe(false);
+describe("admin sessions", () => {
+  const token = "the-admin-token-of-24-characters";
+
+  it("accepts its own session until it expires", async () => {
+    const now = Date.now();
+    const session = await createAdminSession(token, now);
+    expect(await isValidAdminSession(session, token, now + 1000)).toBe(true);
+    expect(await isValidAdminSession(session, token, now + 9 * 3600 * 1000)).toBe(false);
   });
 
-  it("refuses forged, tampered or foreign sessions and sessions from an old token", () => {
-    const session = createAdminSession(token);
-    const [expiry, mac] = session.split(".");
-    expect(isValidAdminSession(`${Number(expiry) + 1000}.${mac}`, token)).toBe(false);
-    expect(isValidAdminSession(session, "a-new-admin-token")).toBe(false);
-    expect(isValidAdminSession(session, undefined)).toBe(false);
-    expect(isValidAdminSession("", token)).toBe(false);
-    expect(isValidAdminSession("9999999999999.AAAA", token)).toBe(false);
+  it("refuses forged or foreign sessions and sessions from an old token, and stores neither token nor secret", async () => {
+    const session = await createAdminSession(token);
+    expect(await isValidAdminSession(session, "a-new-admin-token-of-24-chars")).toBe(false);
+    expect(await isValidAdminSession(session, undefined)).toBe(false);
+    expect(await isValidAdminSession("", token)).toBe(false);
+    expect(await isValidAdminSession("A".repeat(43), token)).toBe(false);
+    expect(await isValidAdminSession(`${session}x`, token)).toBe(false);
     expect(session).not.toContain(token);
+    expect(await findAdminSession(session)).toBeNull();
+  });
+
+  it("ends a session on sign-out, for every holder of the cookie", async () => {
+    const session = await createAdminSession(token);
+    expect(await isValidAdminSession(session, token)).toBe(true);
+    await endAdminSession(session);
+    // The same cookie, replayed (another browser, another instance): no longer signed in.
+    expect(await isValidAdminSession(session, token)).toBe(false);
+    await endAdminSession(session);
   });
 });

@@ -2,7 +2,8 @@ import { getSources } from "@/lib/queries/sources";
 import { withErrors } from "@/lib/http/json-error";
 import { requireAdmin } from "@/lib/http/admin-auth";
 import { exportOpml, importOpml } from "@/lib/commands/opml";
-import { ValidationError } from "@/lib/domain/errors";
+import { OPML_MAX_BYTES } from "@/lib/http/api-routes";
+import { readTextUpTo } from "@/lib/http/read-body";
 import { getEnv } from "@/lib/env";
 import { getRuntime } from "@/lib/runtime";
 
@@ -15,9 +16,8 @@ export const GET = withErrors(async () => {
 });
 
 export const POST = withErrors(async (request: Request) => {
-  requireAdmin(request);
-  const body = await request.text();
-  if (body.length > 2 * 1024 * 1024) throw new ValidationError("OPML body is larger than 2 MiB", "body_too_large");
+  await requireAdmin(request);
+  const body = await readTextUpTo(request, OPML_MAX_BYTES);
   const env = getEnv();
   const report = await importOpml(body, { allowPrivate: env.feedAllowPrivate, pollIntervalSeconds: env.pollIntervalSeconds });
   if (report.imported > 0) {

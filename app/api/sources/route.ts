@@ -1,6 +1,7 @@
 import { getSources } from "@/lib/queries/sources";
 import { withErrors, readJson } from "@/lib/http/json-error";
 import { requireAdmin } from "@/lib/http/admin-auth";
+import { NEW_SOURCE_MAX_BYTES } from "@/lib/http/api-routes";
 import { addSource, parseNewSource } from "@/lib/commands/add-source";
 import { getEnv } from "@/lib/env";
 import { getRuntime } from "@/lib/runtime";
@@ -12,8 +13,8 @@ export const GET = withErrors(async () => {
 });
 
 export const POST = withErrors(async (request: Request) => {
-  requireAdmin(request);
-  const input = parseNewSource(await readJson(request));
+  await requireAdmin(request);
+  const input = parseNewSource(await readJson(request, NEW_SOURCE_MAX_BYTES));
   const env = getEnv();
   const source = await addSource(input, { allowPrivate: env.feedAllowPrivate, pollIntervalSeconds: env.pollIntervalSeconds });
   // Its first articles arrive through the scheduler like any others, so readers see them live.

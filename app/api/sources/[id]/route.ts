@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 type Context = { params: Promise<{ id: string }> };
 
 export const DELETE = withErrors(async (request: Request, context: Context) => {
-  requireAdmin(request);
+  await requireAdmin(request);
   await removeSource(parseId((await context.params).id));
   getRuntime()?.onSourcesChanged?.();
   return new Response(null, { status: 204 });

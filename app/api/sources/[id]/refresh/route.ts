@@ -10,7 +10,7 @@ type Context = { params: Promise<{ id: string }> };
 
 /** 202: the source is due now and the scheduler has been woken; its new articles arrive live. */
 export const POST = withErrors(async (request: Request, context: Context) => {
-  requireAdmin(request);
+  await requireAdmin(request);
   const id = parseId((await context.params).id);
   const runtime = getRuntime();
   if (!runtime) throw new UnavailableError("The ingestion scheduler is not running", "scheduler_unavailable");
