@@ -31,18 +31,11 @@ import { registerRuntime } from "./lib/runtime";
 import { createMetrics } from "./lib/metrics";
 import { attachDemoNewsroom } from "./lib/demo/attach-demo";
 import { createPageCache } from "./lib/http/page-cache";
-import { checkApiRoute } from "./lib/http/api-routes";
-
-/** Anonymous pages whose content changes only when articles or sources do. `/sources` shows live health: not cached. */
-function isCacheablePage(pathname: string): boolean {
-  return (
-    pathname === "/" ||
-    pathname === "/about" ||
-    /^\/(articles|categories|sources)\/[^/]+$/.test(pathname) ||
-    /^\/(feed\.xml|sitemap\.xml|news-sitemap\.xml|robots\.txt)$/.test(pathname) ||
-    /^\/sitemaps\/[^/]+$/.test(pathname)
-  );
-}
+import { createRequestGate, HTTP_SERVER_OPTIONS } from "./lib/http/request-gate";
+import { createSecurityHeaders } from "./lib/http/security-headers";
+import { createAdminRateLimiter, registerAdminRateLimiter } from "./lib/http/admin-rate-limit";
+import { resolveClientAddress } from "./lib/http/client-address";
+import { THEME_INIT_SCRIPT } from "./components/ui/theme";
 
 function readEnvOrExit(): Env {
   try {
@@ -82,17 +75,22 @@ async function main(): Promise<void> {
   // With REDIS_URL: what several instances coordinate through (lib/cluster). A wrong URL stops the start.
   const redis = env.redisUrl ? await connectRedis({ url: env.redisUrl, prefix: env.redisPrefix, logger }) : undefined;
   const metrics = createMetrics();
-  const pageCache = createPageCache({ isCacheablePath: isCacheablePage });
+  const pageCache = createPageCache({ publicHost: new URL(env.publicUrl).host });
   const sharedConnectionCounts = redis ? createSharedConnectionCounts({ redis, logger }) : undefined;
   const limits = createLiveLimits({
     perAddress: env.liveMaxPerIp,
     total: env.liveMaxConnections,
-    addressOf: (req) => req.socket.remoteAddress ?? "unknown",
+    addressOf: (req) => resolveClientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], env.trustProxy),
     shared: sharedConnectionCounts,
   });
+  // Request ids, client addresses, body/URL bounds, foreign server actions, API 404/405 (lib/http/request-gate.ts).
+  const gate = createRequestGate({ trustedProxies: env.trustProxy });
+  const securityHeaders = createSecurityHeaders({ publicUrl: env.publicUrl, inlineScripts: [THEME_INIT_SCRIPT], dev });
+  registerAdminRateLimiter(createAdminRateLimiter({ redis: redis?.client, keyPrefix: redis ? redis.key("admin-auth") : "newswire:admin-auth" }));
 
   let demo: Awaited<ReturnType<typeof attachDemoNewsroom>> | undefined;
-  const server = http.createServer((req, res) => {
+  const server = http.createServer(HTTP_SERVER_OPTIONS, (req, res) => {
+    if (gate.handle(req, res)) return;
     if (live.sse.handle(req, res)) return;
     if (req.url === "/metrics" && req.method === "GET") {
       metrics.liveClients.set({ transport: "socket.io" }, live.socket.connectedCount());
@@ -108,16 +106,9 @@ async function main(): Promise<void> {
       );
       return;
     }
-    if (req.url?.startsWith("/api/")) {
-      const route = checkApiRoute(req.url.split("?")[0], req.method ?? "GET");
-      if (!route.ok) {
-        res.writeHead(route.status, { "content-type": "application/json", ...(route.allow ? { allow: route.allow } : {}) });
-        res.end(route.body);
-        return;
-      }
-    }
     if (demo?.handle(req, res)) return;
     if (pageCache.handle(req, res)) return;
+    securityHeaders.apply(req, res);
     void handleNext(req, res);
   });
   server.keepAliveTimeout = 65_000;

@@ -9,10 +9,20 @@ import { SearchForm } from "@/components/ui/search-form";
 
 export const dynamic = "force-dynamic";
 
+/** Longer queries are cut here, once, so every place the query is echoed (title, heading, form, links) is bounded. */
+const MAX_QUERY_LENGTH = 200;
+/** Browsers show about this much of a title in a tab. */
+const MAX_TITLE_QUERY_LENGTH = 60;
+
+function queryOf(params: Awaited<SearchParams>): string | undefined {
+  return firstParam(params.q)?.trim().slice(0, MAX_QUERY_LENGTH).trim() || undefined;
+}
+
 export async function generateMetadata({ searchParams }: { searchParams: SearchParams }): Promise<Metadata> {
-  const q = firstParam((await searchParams).q)?.trim();
+  const q = queryOf(await searchParams);
+  const shown = q && q.length > MAX_TITLE_QUERY_LENGTH ? `${q.slice(0, MAX_TITLE_QUERY_LENGTH - 1)}…` : q;
   // Result pages are endless and change by the minute: keep them out of the index.
-  return { title: q ? `Search: ${q}` : "Search", robots: { index: false, follow: true } };
+  return { title: shown ? `Search: ${shown}` : "Search", robots: { index: false, follow: true } };
 }
 
 type Outcome = { kind: "none" } | { kind: "results"; articles: Article[]; hasMore: boolean } | { kind: "invalid"; message: string };
@@ -31,7 +41,7 @@ async function search(q: string | undefined, page: number): Promise<Outcome> {
 
 export default async function SearchPage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
-  const q = firstParam(params.q)?.trim().slice(0, 200) || undefined;
+  const q = queryOf(params);
   const pageNumber = Math.min(Math.max(1, Number.parseInt(firstParam(params.page) ?? "1", 10) || 1), 50);
   const later = pageNumber > 1;
   const outcome = await search(q, pageNumber);

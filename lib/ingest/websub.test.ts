@@ -311,14 +311,21 @@ describe("WebSub: verification of intent", () => {
     expect((await findWebSubSubscription(source.id))?.leaseUntil).toBeNull();
   });
 
-  it("forgets the subscription when the hub denies it (for our topic only)", async () => {
+  it("forgets the subscription when the hub denies it (for our topic and token only)", async () => {
     const harness = createHarness();
     const hub = await startHub();
     const source = await createSource();
-    await subscribe(harness, source, hub);
+    const secret = await subscribe(harness, source, hub);
 
     const wrongTopic = verificationParams(hub, { "hub.mode": "denied", "hub.topic": "https://elsewhere.example/" });
     expect((await harness.manager.verify(source.id, wrongTopic.params)).status).toBe(404);
+    // The topic is a public feed URL: without the callback's token, a stranger's "denied" changes nothing.
+    const forged = verificationParams(hub, { "hub.mode": "denied" });
+    forged.params.delete("token");
+    expect((await harness.manager.verify(source.id, forged.params)).status).toBe(404);
+    forged.params.set("token", "0".repeat(32));
+    expect((await harness.manager.verify(source.id, forged.params)).status).toBe(404);
+    expect(await findWebSubSubscription(source.id)).toMatchObject({ hub: hub.url, secret });
     const { params } = verificationParams(hub, { "hub.mode": "denied", "hub.reason": "not allowed" });
     expect(await harness.manager.verify(source.id, params)).toEqual({ status: 200, body: "" });
     expect(await findWebSubSubscription(source.id)).toMatchObject({ hub: hub.url, topic: null, secret: null, leaseUntil: null });

@@ -223,7 +223,8 @@ const notFound: VerificationAnswer = { status: 404, body: "" };
  * Answers a hub's GET on the callback (WebSub §5.3). Subscribe: confirmed only for the topic we asked for,
  * with the token of the secret we sent; echoes hub.challenge and records the granted lease. Unsubscribe: we
  * never ask for one, so it is always refused (confirming would let anyone end our subscriptions). Denied:
- * the hub refused or ended the subscription; forget it (the next poll may ask again, rate-limited).
+ * the hub refused or ended the subscription; forget it (the next poll may ask again, rate-limited). Every
+ * mode must carry the callback's token.
  */
 export async function answerVerification(
   sourceId: number,
@@ -236,6 +237,9 @@ export async function answerVerification(
   const stored = await findWebSubSubscription(sourceId);
   if (stored === null || stored.topic !== topic || stored.secret === null) return notFound;
   const log = context.logger.child({ sourceId, url: stored.feedUrl });
+  // Every mode needs the callback's token: the topic is a public feed URL, so without it anyone could
+  // "deny" (and so erase) a subscription.
+  if (!sameText(params.get("token") ?? "", callbackToken(stored.secret, sourceId))) return notFound;
 
   if (mode === "denied") {
     await clearWebSubSubscription(sourceId, topic);
@@ -243,7 +247,6 @@ export async function answerVerification(
     return { status: 200, body: "" };
   }
   if (mode !== "subscribe") return notFound;
-  if (!sameText(params.get("token") ?? "", callbackToken(stored.secret, sourceId))) return notFound;
   const challenge = params.get("hub.challenge");
   if (!challenge) return notFound;
 

@@ -85,9 +85,16 @@ test("admin: sign in, add a source, refresh it, remove it, sign out", async ({ p
   expect(articles).toEqual([]);
 
   // Sign out: back to the sign-in form, the session cookie gone.
+  const signedIn = (await context.cookies()).find((cookie) => cookie.name === SESSION_COOKIE)!;
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Admin sign-in" })).toBeVisible();
   expect((await context.cookies()).find((cookie) => cookie.name === SESSION_COOKIE)).toBeUndefined();
   await page.reload();
   await expect(page.getByRole("heading", { level: 1, name: "Admin sign-in" })).toBeVisible();
+
+  // Signing out ended the session itself: a copy of the old cookie (another browser, a stolen copy) is refused.
+  await context.addCookies([signedIn]);
+  await page.reload();
+  await expect(page.getByRole("heading", { level: 1, name: "Admin sign-in" })).toBeVisible();
+  await expect(page.getByTestId("admin-sources")).toHaveCount(0);
 });

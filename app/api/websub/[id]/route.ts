@@ -1,7 +1,9 @@
 // WebSub callback (lib/ingest/websub.ts): GET is a hub verifying a subscription, POST a hub pushing the feed.
-import { authenticateWebSubPush, confirmWebSubIntent } from "@/lib/commands/websub";
-import { jsonError, withErrors } from "@/lib/http/json-error";
+import { authenticateWebSubPush, confirmWebSubIntent, expectsWebSubPushes } from "@/lib/commands/websub";
+import { withErrors } from "@/lib/http/json-error";
 import { parseId } from "@/lib/http/params";
+import { WEBSUB_PUSH_MAX_BYTES } from "@/lib/http/api-routes";
+import { readBodyUpTo } from "@/lib/http/read-body";
 import { UnavailableError } from "@/lib/domain/errors";
 import { getLogger } from "@/lib/log";
 import { getRuntime } from "@/lib/runtime";
@@ -9,8 +11,6 @@ import { getRuntime } from "@/lib/runtime";
 export const dynamic = "force-dynamic";
 
 type Context = { params: Promise<{ id: string }> };
-
-const MAX_PUSH_BYTES = 5 * 1024 * 1024;
 
 export const GET = withErrors(async (request: Request, context: Context) => {
   const id = parseId((await context.params).id);
@@ -23,10 +23,11 @@ export const GET = withErrors(async (request: Request, context: Context) => {
 
 export const POST = withErrors(async (request: Request, context: Context) => {
   const id = parseId((await context.params).id);
-  const body = await readBodyUpTo(request, MAX_PUSH_BYTES);
-  if (body === null) return jsonError(413, "body_too_large", `A pushed feed may be at most ${MAX_PUSH_BYTES} bytes`);
+  // 410 tells the hub the subscription is gone (WebSub §7), so it stops pushing. Decided before the body is
+  // read: a push nobody asked for costs a lookup, not its upload.
+  if (!(await expectsWebSubPushes(id))) return new Response(null, { status: 410 });
+  const body = await readBodyUpTo(request, WEBSUB_PUSH_MAX_BYTES);
   const check = await authenticateWebSubPush(id, body, request.headers.get("x-hub-signature"));
-  // 410 tells the hub the subscription is gone (WebSub §7), so it stops pushing.
   if (check.outcome === "unknown-source") return new Response(null, { status: 410 });
   // A bad signature is acknowledged like a good one and ignored (§8): no oracle for guessing signatures.
   if (check.outcome === "bad-signature") {
@@ -46,24 +47,3 @@ export const POST = withErrors(async (request: Request, context: Context) => {
   }
   return new Response(null, { status: 202 });
 });
-
-/** The raw body, or null once it exceeds `maxBytes` (checked on the declared length and while reading). */
-async function readBodyUpTo(request: Request, maxBytes: number): Promise<Buffer | null> {
-  const declared = Number(request.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > maxBytes) return null;
-  if (request.body === null) return Buffer.alloc(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
-}
