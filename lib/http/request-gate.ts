@@ -1,7 +1,9 @@
 // The checks every request passes in server.ts before Next (or the page cache) sees it: an id and the
 // client's address on internal headers, a bounded URL, a bounded body, no foreign server actions, and the
-// JSON error shape for unknown API paths and methods. One call from server.ts; the rules live here.
+// JSON error shape for unknown API paths and methods, no router state Next cannot read. One call from
+// server.ts; the rules live here.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { parseAndValidateFlightRouterState } from "next/dist/server/app-render/parse-and-validate-flight-router-state";
 import { checkApiRoute, maxBodyBytesFor } from "./api-routes";
 import { limitRequestBody } from "./body-limit";
 import type { TrustedProxy } from "./client-address";
@@ -30,6 +32,21 @@ function sendJsonError(res: ServerResponse, status: number, code: string, messag
   res.end(body);
 }
 
+/**
+ * Next answers a client navigation whose router-state header it cannot parse with a 500 and a stack in the
+ * log: anyone could fill the error log that way. The same check, with Next's own parser, makes it a 400.
+ */
+function hasReadableRouterState(req: IncomingMessage): boolean {
+  const tree = req.headers["next-router-state-tree"];
+  if (req.headers.rsc === undefined || tree === undefined) return true;
+  try {
+    parseAndValidateFlightRouterState(tree);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export type RequestGate = {
   /** True when the request has been answered (refused) here; otherwise it goes on, tagged (request-context.ts). */
   handle(req: IncomingMessage, res: ServerResponse): boolean;
@@ -50,6 +67,10 @@ export function createRequestGate(options: { trustedProxies: readonly TrustedPro
       const api = pathname.startsWith("/api/");
       if (!api && isForeignOriginAction(req)) {
         sendJsonError(res, 403, "foreign_origin", "Forms on this site accept posts only from this site", { connection: "close" });
+        return true;
+      }
+      if (!api && !hasReadableRouterState(req)) {
+        sendJsonError(res, 400, "invalid_router_state", "The Next-Router-State-Tree header of this navigation cannot be read");
         return true;
       }
       if (api && pathname !== "/api/live") {

@@ -90,6 +90,11 @@ describe("page cache", () => {
     const html = await api.request("GET", "/about");
     expect(html.headers.get("content-type")).toMatch(/^text\/html/);
   });
+
+  it("answers a navigation with an unreadable router state with 400, not a 500", async () => {
+    const response = await api.request("GET", "/about?_rsc=x", { headers: { rsc: "1", "next-router-state-tree": "not-a-tree" } });
+    expectJsonError(response, 400, "invalid_router_state");
+  });
 });
 
 describe("request ids", () => {
