@@ -10,6 +10,8 @@ export type LoadSpec = {
   durationMs: number;
   warmupMs: number;
   headers?: Record<string, string>;
+  /** Adds `<name>=<counter>` to every request's query, so no two requests share a URL (e.g. "utm_source"). */
+  uniqueParam?: string;
 };
 
 export type LoadResult = {
@@ -35,13 +37,16 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   let recording = false;
   let stopping = false;
   const eventLoop = monitorEventLoopDelay({ resolution: 5 });
+  let sent = 0;
 
   function once(): Promise<void> {
     return new Promise((resolve) => {
       const started = performance.now();
+      sent += 1;
+      const unique = spec.uniqueParam ? `${target.search ? "&" : "?"}${spec.uniqueParam}=${sent}` : "";
       const request = http.get(
         // What Chromium sends; bodies are counted as they come over the wire, never decompressed.
-        { hostname: target.hostname, port: target.port, path: target.pathname + target.search, agent, headers: { "accept-encoding": "gzip, deflate, br, zstd", ...spec.headers } },
+        { hostname: target.hostname, port: target.port, path: target.pathname + target.search + unique, agent, headers: { "accept-encoding": "gzip, deflate, br, zstd", ...spec.headers } },
         (response) => {
           let size = 0;
           response.on("data", (chunk: Buffer) => (size += chunk.length));

@@ -88,6 +88,23 @@ export function negotiatedEncoding(header: string | string[] | undefined): "gzip
 
 type CleanRequest = { key: string; url: string; headers: IncomingHttpHeaders; rsc: boolean };
 
+/** Browsers send a handful of distinct User-Agent and Accept-Encoding values; each is classified once. */
+function memoized<T>(compute: (input: string) => T): (input: string) => T {
+  const memo = new Map<string, T>();
+  return (input) => {
+    let value = memo.get(input);
+    if (value === undefined) {
+      value = compute(input);
+      if (memo.size >= 1_000) memo.clear();
+      memo.set(input, value);
+    }
+    return value;
+  };
+}
+
+const encodingOf = memoized((header: string) => negotiatedEncoding(header));
+const botClassOf = memoized((userAgent: string) => getBotType(userAgent) ?? "browser");
+
 function single(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? undefined : value;
 }
@@ -137,8 +154,9 @@ export function createPageCache(options: PageCacheOptions = {}) {
     const search = kept.toString();
     const url = search ? `${pathname}?${search}` : pathname;
 
-    const encoding = negotiatedEncoding(req.headers["accept-encoding"]);
-    const bot = getBotType(single(req.headers["user-agent"]) ?? "") ?? "browser";
+    const acceptEncoding = req.headers["accept-encoding"];
+    const encoding = encodingOf(Array.isArray(acceptEncoding) ? acceptEncoding.join(",") : (acceptEncoding ?? ""));
+    const bot = botClassOf(single(req.headers["user-agent"]) ?? "");
     const headers: IncomingHttpHeaders = {
       host: options.publicHost ?? req.headers.host,
       "accept-encoding": encoding,
