@@ -26,11 +26,13 @@ export function bearerToken(request: Request): string | null {
 
 /**
  * Whether `token` is the admin token, for a caller at `address`: a blocked address is refused before the
- * token is looked at (TooManyRequestsError, 429), and a wrong token counts against it.
+ * token is looked at (TooManyRequestsError, 429), and a wrong token counts against it. No token at all is not
+ * a guess (a reader who opened an admin URL): refused, not counted.
  */
 export async function verifyAdminToken(token: string | null | undefined, address: string): Promise<boolean> {
   const limiter = getAdminRateLimiter();
   refuseIfBlocked(await limiter.check(address));
+  if (!token) return false;
   if (isAdminToken(token)) return true;
   refuseIfBlocked(await limiter.fail(address));
   return false;

@@ -26,6 +26,11 @@ async function serve(render: (res: http.ServerResponse, url: string, req: http.I
   return { cache, base, renders: () => renders, seen };
 }
 
+/** Waits (without a fixed sleep) until the server has reached the state a test needs. */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
 const page = (body: string) => (res: http.ServerResponse) => {
   res.setHeader("content-type", "text/html");
   // What Next sends for every dynamic page.
@@ -188,44 +193,45 @@ describe("page cache", () => {
 
   it("while one request renders a changed page afresh, others get the previous page instead of rendering too", async () => {
     let version = 1;
-    let release: () => void = () => {};
+    const pending: (() => void)[] = [];
     const { cache, base, renders } = await serve((res) => {
       const body = `v${version}`;
       if (version === 1) return page(body)(res);
       res.setHeader("content-type", "text/html");
       res.write("<html>");
-      release = () => res.end(`${body}</html>`);
+      pending.push(() => res.end(`${body}</html>`));
     });
     await fetch(`${base}/`);
     version = 2;
     cache.invalidate();
     const fresh = fetch(`${base}/`).then((r) => r.text());
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(() => pending.length === 1);
     const during = await fetch(`${base}/`);
     expect(during.headers.get("x-page-cache")).toBe("stale");
     expect(await during.text()).toBe("<html>v1</html>");
-    release();
+    pending.shift()!();
     expect(await fresh).toBe("<html>v2</html>");
     expect(await (await fetch(`${base}/`)).text()).toBe("<html>v2</html>");
     expect(renders()).toBe(2);
   });
 
   it("renders again a page whose render overlapped a change", async () => {
-    let release: () => void = () => {};
+    const pending: (() => void)[] = [];
     const { cache, base, renders } = await serve((res) => {
       res.setHeader("content-type", "text/html");
       res.write("<html>");
-      release = () => res.end("old</html>");
+      pending.push(() => res.end("old</html>"));
     });
-    const pending = fetch(`${base}/`).then((r) => r.text());
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const first = fetch(`${base}/`).then((r) => r.text());
+    await until(() => pending.length === 1);
     cache.invalidate();
-    release();
-    expect(await pending).toBe("<html>old</html>");
-    const next = fetch(`${base}/`).then((r) => r.text());
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    release();
-    await next;
+    pending.shift()!();
+    expect(await first).toBe("<html>old</html>");
+    // Stored, but as stale: the next request renders again.
+    const second = fetch(`${base}/`).then((r) => r.text());
+    await until(() => pending.length === 1);
+    pending.shift()!();
+    await second;
     expect(renders()).toBe(2);
   });
 });

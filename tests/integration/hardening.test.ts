@@ -165,6 +165,24 @@ describe("admin guessing", () => {
     expectJsonError(await api.request("POST", "/api/sources/999999/refresh", { admin: true, headers: { "x-forwarded-for": "198.51.100.24" } }), 404, "not_found");
   });
 
+  it("counts wrong tokens on the /admin sign-in form too, per address", async () => {
+    // The form as a browser without JavaScript posts it: multipart, with the action's id in a hidden field.
+    const actionField = /name="(\$ACTION_ID_[0-9a-f]+)"/.exec((await api.request("GET", "/admin")).text)?.[1];
+    expect(actionField).toBeDefined();
+    const signIn = async (address: string, token: string) => {
+      const form = new FormData();
+      form.set(actionField!, "");
+      form.set("token", token);
+      const response = await fetch(`${server.url}/admin`, { method: "POST", body: form, redirect: "manual", headers: { origin: server.url, "x-forwarded-for": address } });
+      return response.headers.get("location") ?? `(status ${response.status})`;
+    };
+    const outcomes: string[] = [];
+    for (let i = 0; i < 11; i++) outcomes.push(await signIn("198.51.100.41", `wrong-token-number-${i}-of-eleven`));
+    expect(outcomes.slice(0, 10).every((location) => location.endsWith("/admin?error=wrong_token"))).toBe(true);
+    expect(outcomes[10]).toMatch(/\/admin\?error=too_many_attempts&retry=\d+$/);
+    expect(await signIn("198.51.100.42", "wrong-token-from-elsewhere-000")).toMatch(/error=wrong_token$/);
+  });
+
   it("answers a server action posted from another origin with 403, not 500", async () => {
     const response = await api.request("POST", "/admin", {
       body: "1_token=x",
