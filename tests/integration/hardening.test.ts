@@ -280,7 +280,8 @@ describe("failures in handlers", () => {
       await broken.stop();
       removeDatabase(databaseUrl);
     }
-  });
+    // A server of its own: starting one on a loaded machine takes a while.
+  }, 120_000);
 });
 
 describe("refused at start", () => {
