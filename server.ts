@@ -24,7 +24,10 @@ import { createSharedConnectionCounts } from "./lib/cluster/connection-counts";
 import { startScheduler } from "./lib/ingest/scheduler";
 import { ingestFeedBody } from "./lib/ingest/refresh-source";
 import { createWebSubManager } from "./lib/ingest/websub";
-import { createStoryClusterer } from "./lib/ingest/cluster-stories";
+import { createStoryDesk } from "./lib/ingest/story-desk";
+import { createHeadlineMatcher } from "./lib/domain/headline-matcher";
+import { notifyStoriesChanged, STORY_DESK_LOCK } from "./lib/db/stories";
+import { getPublicStoriesByIds } from "./lib/queries/stories";
 import { closeFeedConnections } from "./lib/ingest/fetch-feed";
 import { createSeenItems } from "./lib/ingest/seen-items";
 import { registerRuntime } from "./lib/runtime";
@@ -113,8 +116,6 @@ async function main(): Promise<void> {
   });
   server.keepAliveTimeout = 65_000;
 
-  const storyClusterer = createStoryClusterer({ logger });
-  void storyClusterer.start();
   // Nothing is stored by this process before the scheduler starts below; what other instances store from
   // now on is delivered by the feed, which starts after the newest article stored so far.
   const live = attachLiveDelivery(server, {
@@ -124,11 +125,6 @@ async function main(): Promise<void> {
     limits,
     logger,
   });
-  live.feed.subscribe((articles) => {
-    metrics.articlesDelivered.inc(articles.length);
-    pageCache.invalidate();
-    storyClusterer.articlesStored();
-  });
   // Other instances' inserts (PostgreSQL notifications) wake the feed; SQLite has one instance.
   const databaseEvents = await openDatabaseEvents({
     databaseUrl: env.databaseUrl,
@@ -136,7 +132,35 @@ async function main(): Promise<void> {
     logger,
     onArticlesStored: live.feed.wake,
     onSourcesChanged: () => pageCache.invalidate(),
+    onStoriesChanged: (ids) => void storiesChanged(ids),
   });
+
+  /** Stories whose coverage changed (on PostgreSQL every instance hears of it): tell this instance's readers. */
+  async function storiesChanged(ids: number[] | undefined): Promise<void> {
+    pageCache.invalidate();
+    if (!ids) return;
+    try {
+      live.publishStories(await getPublicStoriesByIds(ids));
+    } catch (error) {
+      logger.warn({ err: error }, "could not send story updates to live readers");
+    }
+  }
+  // One desk decides stories for the whole site (docs/decisions/0010); on SQLite, this instance's.
+  const storyDesk = createStoryDesk({
+    logger,
+    createMatcher: () => createHeadlineMatcher(),
+    leadership: databaseEvents.leadership(STORY_DESK_LOCK),
+    onStoriesChanged: (ids) => {
+      if (!databaseEvents.notifies) void storiesChanged(ids);
+      else notifyStoriesChanged(ids).catch((error) => logger.warn({ err: error }, "could not tell the instances which stories changed"));
+    },
+  });
+  live.feed.subscribe((articles) => {
+    metrics.articlesDelivered.inc(articles.length);
+    pageCache.invalidate();
+    storyDesk.articlesStored();
+  });
+  storyDesk.articlesStored();
   server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     // engine.io handles its own path (destroyUpgrade: false makes it leave the rest alone).
     if (req.url?.startsWith(`${SOCKET_PATH}/`)) return;
@@ -204,7 +228,7 @@ async function main(): Promise<void> {
     // Stop taking new work, let fetches in flight commit, then close the transports and the database.
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     await scheduler.close();
-    await storyClusterer.close();
+    await storyDesk.close();
     await websub.close();
     await closeFeedConnections();
     registerRuntime(undefined);

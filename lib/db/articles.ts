@@ -192,7 +192,7 @@ export async function findLatestSequence(db: Db = getDb()): Promise<number> {
 export async function findArticleBySlug(slug: string, db: Db = getDb()): Promise<ArticleDetail | null> {
   const row = await db.article.findUnique({
     where: { slug },
-    select: { ...articleListSelect, contentHtml: true, author: true, updatedAt: true, ingestedAt: true, clusterId: true },
+    select: { ...articleListSelect, contentHtml: true, author: true, updatedAt: true, ingestedAt: true, storyId: true },
   });
   if (!row) return null;
   return {
@@ -201,7 +201,7 @@ export async function findArticleBySlug(slug: string, db: Db = getDb()): Promise
     author: row.author,
     updatedAt: row.updatedAt.toISOString(),
     ingestedAt: row.ingestedAt.toISOString(),
-    clusterId: row.clusterId,
+    storyId: row.storyId,
   };
 }
 

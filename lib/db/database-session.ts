@@ -31,7 +31,19 @@ export type DatabaseSessionOptions = {
   logger: Logger;
 };
 
-export type DatabaseSession = { close(): Promise<void> };
+/** Whether this instance holds a site-wide role (one instance at a time runs it). */
+export type Leadership = { isLeader(): boolean };
+
+export type DatabaseSession = {
+  /**
+   * Competes for a site-wide role: held as a session-level advisory lock, so it passes to another instance
+   * as soon as this one's session ends (a crash included). Tried now and every few seconds while not held.
+   */
+  leadership(lockKey: number): Leadership;
+  close(): Promise<void>;
+};
+
+const LEADERSHIP_RETRY_MS = 3_000;
 
 async function connect(options: DatabaseSessionOptions): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: options.url, application_name: "newswire-listener" });
@@ -82,6 +94,7 @@ export async function openDatabaseSession(options: DatabaseSessionOptions): Prom
       try {
         client = await connect(options);
         watch(client);
+        watchRoles(client);
         logger.info({ attempt }, "database listener session is back");
         options.onReconnected();
       } catch (error) {
@@ -92,11 +105,42 @@ export async function openDatabaseSession(options: DatabaseSessionOptions): Prom
     }, Math.min(250 * 2 ** Math.min(attempt, 5), 5_000));
   }
 
+  const roles = new Map<number, { held: boolean }>();
+  async function tryRoles(): Promise<void> {
+    for (const [key, role] of roles) {
+      if (role.held || closed) continue;
+      try {
+        const { rows } = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${key}) AS locked`);
+        role.held = rows[0]?.locked === true;
+        if (role.held) logger.info({ lockKey: key }, "this instance took a site-wide role");
+      } catch {
+        // The session is being lost; it reconnects and the next try asks again.
+      }
+    }
+  }
+  const rolesTimer = setInterval(() => void tryRoles(), LEADERSHIP_RETRY_MS);
+  rolesTimer.unref();
+
+  function watchRoles(current: pg.Client): void {
+    current.once("end", () => {
+      // A lost session lost its locks: every role is up for grabs again.
+      for (const role of roles.values()) role.held = false;
+    });
+  }
+
   watch(client);
+  watchRoles(client);
   return {
+    leadership(lockKey) {
+      const role = { held: false };
+      roles.set(lockKey, role);
+      void tryRoles();
+      return { isLeader: () => role.held };
+    },
     async close() {
       closed = true;
       clearTimeout(retryTimer);
+      clearInterval(rolesTimer);
       await client.end().catch(() => undefined);
     },
   };

@@ -8,7 +8,7 @@ import type { ArticleCandidate } from "../domain/feed";
 import { sha256Hex } from "../domain/hash";
 import { insertNewArticles, listArticles, listArticlesAfter, searchArticles, findArticleBySlug, findLatestSequence } from "./articles";
 import { configureDb, dbKind, disconnectDb, getDb, pingDb } from "./client";
-import { listClusterArticles, listStorySubjects, saveStoryClusters } from "./clusters";
+import { findLastAssignedArticleId, findStoryRowBySlug, findStoryRowsByIds, listStorySubjects, saveStoryBatch, StoryAssignmentConflict } from "./stories";
 import { toTsQuery } from "./search";
 import { deleteAdminSession, deleteExpiredAdminSessions, findAdminSession, insertAdminSession } from "./admin-sessions";
 import { claimDueSources, claimSource, insertSource, listSourcesWithHealth, recordFetchOutcome, recordNotModified } from "./sources";
@@ -188,7 +188,7 @@ describe("PostgreSQL mode", () => {
     expect(toTsQuery("' | ! :*")).toBeNull();
   });
 
-  it("reads headlines for clustering and writes cluster assignments without overwriting one", async () => {
+  it("reads new articles for the story desk and writes stories, assignments and merges in one transaction", async () => {
     const store = async (sourceId: number, title: string, hoursAgo = 1) => {
       const at = new Date(Date.now() - hoursAgo * 3600_000);
       const [article] = (await insertNewArticles(sourceId, [candidate({ title, publishedAt: at, updatedAt: at, url: `https://x.example/${n + 1}` })])).inserted;
@@ -200,17 +200,33 @@ describe("PostgreSQL mode", () => {
     const third = await store(sourceC, "Strong earthquake strikes central Japan, magnitude 6.1");
     const subjects = await listStorySubjects(old.id, new Date(Date.now() - 48 * 3600_000), 10);
     expect(subjects.map((subject) => subject.id)).toEqual([first.id, second.id, third.id]);
-    expect(subjects[1]).toMatchObject({ sourceId: sourceB, title: second.title, clusterId: null });
+    expect(subjects[1]).toMatchObject({ sourceId: sourceB, title: second.title, storyId: null });
     expect(subjects[1].publishedAt).toBeInstanceOf(Date);
 
-    await saveStoryClusters([
-      { id: first.id, clusterId: first.id },
-      { id: second.id, clusterId: first.id },
-      { id: third.id, clusterId: first.id },
+    const newStory = (article: { id: number; title: string }) => ({ id: article.id, slug: `s-${article.id}`, title: article.title, leadArticleId: article.id, firstSeenAt: new Date() });
+    const touched = await saveStoryBatch({
+      created: [newStory(first), newStory(third)],
+      assignments: [
+        { articleId: first.id, storyId: first.id },
+        { articleId: second.id, storyId: first.id },
+        { articleId: third.id, storyId: third.id },
+      ],
+      merges: [],
+    });
+    expect(touched.sort((a, b) => a.id - b.id)).toEqual([
+      { id: first.id, sourceCount: 2 },
+      { id: third.id, sourceCount: 1 },
     ]);
-    await saveStoryClusters([{ id: third.id, clusterId: old.id }]);
-    expect((await listClusterArticles(first.id, first.id)).map((a) => a.id).sort()).toEqual([second.id, third.id].sort());
-    expect((await findArticleBySlug(third.slug))?.clusterId).toBe(first.id);
+    // Assigning an article that already has a story is a conflict (another desk wrote first): nothing is kept.
+    await expect(saveStoryBatch({ created: [newStory(old)], assignments: [{ articleId: old.id, storyId: old.id }, { articleId: second.id, storyId: old.id }], merges: [] })).rejects.toThrow(StoryAssignmentConflict);
+    expect((await findArticleBySlug(old.slug))?.storyId).toBeNull();
+    // The third article shows both stories are one: it merges into the older, whose old slug still leads there.
+    await saveStoryBatch({ created: [], assignments: [], merges: [{ from: third.id, into: first.id }] });
+    expect((await findArticleBySlug(third.slug))?.storyId).toBe(first.id);
+    const [merged] = await findStoryRowsByIds([first.id]);
+    expect(merged).toMatchObject({ sourceCount: 3, articleCount: 3 });
+    expect((await findStoryRowBySlug(`s-${third.id}`))?.story.id).toBe(first.id);
+    expect(await findLastAssignedArticleId()).toBe(third.id);
   });
 
   it("claims due sources once and records fetch outcomes", async () => {

@@ -28,7 +28,7 @@ export type ArticleDetail = Article & {
   author: string | null;
   updatedAt: string;
   ingestedAt: string;
-  clusterId: number | null;
+  storyId: number | null;
 };
 
 export type SourceHealth = {

@@ -31,6 +31,8 @@ export const API_ROUTES: ApiRoute[] = [
   { pattern: /^\/api\/sources\/[^/]+$/, file: "app/api/sources/[id]/route.ts", methods: ["DELETE"], maxBodyBytes: NO_BODY_MAX_BYTES },
   { pattern: /^\/api\/sources\/[^/]+\/refresh$/, file: "app/api/sources/[id]/refresh/route.ts", methods: ["POST"], maxBodyBytes: NO_BODY_MAX_BYTES },
   { pattern: /^\/api\/opml$/, file: "app/api/opml/route.ts", methods: ["GET", "POST"], maxBodyBytes: OPML_MAX_BYTES },
+  { pattern: /^\/api\/stories$/, file: "app/api/stories/route.ts", methods: ["GET"], maxBodyBytes: NO_BODY_MAX_BYTES },
+  { pattern: /^\/api\/stories\/[^/]+$/, file: "app/api/stories/[slug]/route.ts", methods: ["GET"], maxBodyBytes: NO_BODY_MAX_BYTES },
   { pattern: /^\/api\/health$/, file: "app/api/health/route.ts", methods: ["GET"], maxBodyBytes: NO_BODY_MAX_BYTES },
   { pattern: /^\/api\/websub\/[^/]+$/, file: "app/api/websub/[id]/route.ts", methods: ["GET", "POST"], maxBodyBytes: WEBSUB_PUSH_MAX_BYTES },
 ];

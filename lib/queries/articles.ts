@@ -2,7 +2,6 @@
 import { z } from "zod";
 import { listArticles, findArticleBySlug, findLatestSequence, listArticlesAfter, searchArticles } from "../db/articles";
 import { decodeCursor } from "../domain/cursor";
-import { listClusterArticles } from "../db/clusters";
 import { ValidationError } from "../domain/errors";
 import type { Article, ArticleDetail } from "../domain/article";
 
@@ -77,12 +76,6 @@ export async function searchArticlesRanked(q: string, page = 1, filter: { source
   if (!query) return [];
   const safePage = Math.min(Math.max(1, Math.floor(page) || 1), 50);
   return searchArticles(query, { limit: SEARCH_PAGE_SIZE, offset: (safePage - 1) * SEARCH_PAGE_SIZE, sourceSlug: filter.source, category: filter.category });
-}
-
-/** Other sources' articles about the same story ("also covered by"). */
-export async function getAlsoCoveredBy(article: { id: number; clusterId: number | null }, limit = 8): Promise<Article[]> {
-  if (article.clusterId === null) return [];
-  return listClusterArticles(article.clusterId, article.id, limit);
 }
 
 /** More from the same source, excluding the article itself. */

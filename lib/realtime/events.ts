@@ -1,6 +1,7 @@
 // Typed event maps shared by the server (lib/realtime/socket.ts) and the browser (components/live).
 // Names are noun:verb (convention 5); payloads are DTOs from lib/domain, never Prisma rows.
 import type { Article } from "../domain/article";
+import type { Story } from "../domain/story";
 
 /** A reader's view: everything, one source, or one category (slugs). */
 export type LiveFilter = { source?: string; category?: string };
@@ -8,6 +9,8 @@ export type LiveFilter = { source?: string; category?: string };
 export interface ServerToClientEvents {
   /** One newly ingested article; several arriving at once are emitted oldest first. */
   "article:new": (article: Article) => void;
+  /** A story's coverage changed (an article joined it, or another story merged into it). Not replayed. */
+  "story:update": (story: Story) => void;
 }
 
 export interface ClientToServerEvents {

@@ -2,6 +2,7 @@
 // buffer and shared replays that catch readers up, and the two transports on the one HTTP server.
 import type { Server as HttpServer } from "node:http";
 import type { Logger } from "pino";
+import type { Story } from "../domain/story";
 import { createArticleFeed, type ReadArticlesAfter } from "./article-feed";
 import type { LiveLimits } from "./live-limits";
 import { RecentArticles } from "./recent-articles";
@@ -35,6 +36,10 @@ export function attachLiveDelivery(httpServer: HttpServer, options: LiveDelivery
     feed,
     sse,
     socket,
+    publishStories(stories: Story[]): void {
+      socket.publishStories(stories);
+      sse.publishStories(stories);
+    },
     async close() {
       await socket.close();
       await sse.close();

@@ -6,6 +6,7 @@ import { ServerResponse, type IncomingMessage, type Server as HttpServer } from 
 import { Server } from "socket.io";
 import type { Logger } from "pino";
 import type { Article } from "../domain/article";
+import type { Story } from "../domain/story";
 import { tryDecodeCursor } from "../domain/cursor";
 import type { ArticleFeed } from "./article-feed";
 import { catchUp, type CatchUpSources } from "./catch-up";
@@ -203,6 +204,10 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
   return {
     io,
     connectedCount: () => io.engine.clientsCount,
+    /** Story updates go to every reader, whatever its filter (this instance's: each instance sends its own). */
+    publishStories(stories: Story[]): void {
+      for (const story of stories) io.local.emit("story:update", story);
+    },
     async close() {
       unsubscribe();
       clearInterval(sweep);

@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import type { Article } from "../domain/article";
+import type { Story } from "../domain/story";
 import { tryDecodeCursor } from "../domain/cursor";
 import type { ArticleFeed } from "./article-feed";
 import { catchUp, type CatchUpSources } from "./catch-up";
@@ -15,6 +16,11 @@ type SseClient = { res: ServerResponse; filter: LiveFilter };
 
 export function formatArticleEvent(article: Article): string {
   return `event: article\nid: ${article.cursor}\ndata: ${JSON.stringify(article)}\n\n`;
+}
+
+/** No id: story updates are not replayed (a reconnecting reader fetches /api/stories). */
+export function formatStoryEvent(story: Story): string {
+  return `event: story\ndata: ${JSON.stringify(story)}\n\n`;
 }
 
 export type SseOptions = {
@@ -163,6 +169,14 @@ export function createSseBroadcaster(options: SseOptions) {
   return {
     handle,
     clientCount: () => all.size,
+    /** Story updates go to every live reader, whatever its filter. */
+    publishStories(stories: Story[]): void {
+      dropStalled();
+      for (const story of stories) {
+        const encoded = formatStoryEvent(story);
+        for (const client of live) client.res.write(encoded);
+      }
+    },
     async close() {
       unsubscribe();
       clearInterval(heartbeat);

@@ -3,7 +3,8 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import { getEnv } from "@/lib/env";
-import { getAlsoCoveredBy, getArticleBySlug, getMoreFromSource } from "@/lib/queries/articles";
+import { getArticleBySlug, getMoreFromSource } from "@/lib/queries/articles";
+import { getStoryOfArticle } from "@/lib/queries/stories";
 import { categoryName } from "@/lib/domain/category";
 import { ArticleCard } from "@/components/articles/article-card";
 import { categoryHref, sourceHref } from "@/components/articles/category";
@@ -67,7 +68,8 @@ export default async function ArticlePage({ params }: { params: Params }) {
   const canonical = `${publicUrl}${article.path}`;
   const section = categoryName(article.category);
   const now = Date.now();
-  const [more, alsoCovered] = await Promise.all([getMoreFromSource(article.source.slug, article.id, 4), getAlsoCoveredBy(article)]);
+  const [more, coverage] = await Promise.all([getMoreFromSource(article.source.slug, article.id, 4), getStoryOfArticle(article)]);
+  const alsoCovered = coverage?.others ?? [];
   const updated = Date.parse(article.updatedAt) - Date.parse(article.publishedAt) > 60_000;
 
   const newsArticle = {
@@ -199,6 +201,11 @@ export default async function ArticlePage({ params }: { params: Params }) {
               </li>
             ))}
           </ul>
+          <p className="mt-3 text-sm">
+            <Link href={coverage!.story.path} className="font-semibold text-link underline underline-offset-2" data-testid="story-link">
+              Full coverage: {coverage!.story.sourceCount} sources
+            </Link>
+          </p>
         </section>
       ) : null}
 

@@ -1,0 +1,198 @@
+// Stories repository: the Story table and Article.storyId. The story desk (lib/ingest/story-desk.ts) reads
+// new articles here and writes what it decided; pages and the API read stories through lib/queries/stories.ts.
+import { Prisma } from "./generated/sqlite/client";
+import { getDb, type Db } from "./client";
+import { articleListSelect, toArticle } from "./articles";
+import type { Article } from "../domain/article";
+import { isPublicStory, storyPath, type Story } from "../domain/story";
+
+/** What the story matcher reads of an article. */
+export type StorySubject = {
+  id: number;
+  sourceId: number;
+  title: string;
+  summary: string;
+  publishedAt: Date;
+  ingestedAt: Date;
+  storyId: number | null;
+};
+
+const subjectSelect = { id: true, sourceId: true, title: true, summary: true, publishedAt: true, ingestedAt: true, storyId: true } satisfies Prisma.ArticleSelect;
+
+/** Articles after `afterId` published since `publishedSince`, oldest first, one page at a time. */
+export async function listStorySubjects(afterId: number, publishedSince: Date, limit: number, db: Db = getDb()): Promise<StorySubject[]> {
+  return db.article.findMany({
+    where: { id: { gt: afterId }, publishedAt: { gte: publishedSince } },
+    select: subjectSelect,
+    orderBy: { id: "asc" },
+    take: limit,
+  });
+}
+
+/** Articles not yet given a story, after `afterId`, oldest first (what the desk has still to read). */
+export async function listUnassignedSubjects(afterId: number, limit: number, db: Db = getDb()): Promise<StorySubject[]> {
+  return db.article.findMany({ where: { id: { gt: afterId }, storyId: null }, select: subjectSelect, orderBy: { id: "asc" }, take: limit });
+}
+
+/** The newest article that has a story: the desk assigns in id order, so everything before it has one too. */
+export async function findLastAssignedArticleId(db: Db = getDb()): Promise<number> {
+  const row = await db.article.findFirst({ where: { storyId: { not: null } }, select: { id: true }, orderBy: { id: "desc" } });
+  return row?.id ?? 0;
+}
+
+export type NewStory = { id: number; slug: string; title: string; leadArticleId: number; firstSeenAt: Date };
+
+export type StoryBatch = {
+  created: NewStory[];
+  assignments: { articleId: number; storyId: number }[];
+  /** `from` turned out to be the same event as `into` (the older one): its articles and its slug move. */
+  merges: { from: number; into: number }[];
+};
+
+/** Thrown when an article of the batch already has a story: another desk got there first. */
+export class StoryAssignmentConflict extends Error {
+  constructor() {
+    super("some articles of this batch were given a story by another desk");
+    this.name = "StoryAssignmentConflict";
+  }
+}
+
+const CHUNK = 300;
+
+function chunks<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  for (let start = 0; start < items.length; start += CHUNK) out.push(items.slice(start, start + CHUNK));
+  return out;
+}
+
+/**
+ * Writes one batch of the desk's decisions atomically, then recounts every story it touched. Returns those
+ * stories' ids with their new breadth (who is public now).
+ */
+export async function saveStoryBatch(batch: StoryBatch, db: Db = getDb()): Promise<{ id: number; sourceCount: number }[]> {
+  if (batch.assignments.length === 0 && batch.merges.length === 0) return [];
+  return db.$transaction(async (tx) => {
+    if (batch.created.length > 0) {
+      await tx.story.createMany({
+        data: batch.created.map((story) => ({ ...story, sourceCount: 1, articleCount: 0, updatedAt: story.firstSeenAt })),
+      });
+    }
+    for (const chunk of chunks(batch.assignments)) {
+      const cases = Prisma.join(chunk.map(({ articleId, storyId }) => Prisma.sql`WHEN ${articleId} THEN CAST(${storyId} AS INTEGER)`), " ");
+      const updated = await tx.$executeRaw`UPDATE "Article" SET "storyId" = CASE "id" ${cases} END
+        WHERE "id" IN (${Prisma.join(chunk.map(({ articleId }) => articleId))}) AND "storyId" IS NULL`;
+      if (updated !== chunk.length) throw new StoryAssignmentConflict();
+    }
+    for (const { from, into } of batch.merges) {
+      await tx.article.updateMany({ where: { storyId: from }, data: { storyId: into } });
+      await tx.story.updateMany({ where: { OR: [{ id: from }, { mergedIntoId: from }] }, data: { mergedIntoId: into } });
+    }
+    const touched = [...new Set([...batch.assignments.map((a) => a.storyId), ...batch.merges.map((m) => m.into)])];
+    for (const chunk of chunks(touched)) {
+      await tx.$executeRaw`UPDATE "Story" SET
+          "articleCount" = (SELECT COUNT(*) FROM "Article" WHERE "Article"."storyId" = "Story"."id"),
+          "sourceCount" = (SELECT COUNT(DISTINCT "sourceId") FROM "Article" WHERE "Article"."storyId" = "Story"."id"),
+          "updatedAt" = COALESCE((SELECT MAX("ingestedAt") FROM "Article" WHERE "Article"."storyId" = "Story"."id"), "updatedAt")
+        WHERE "id" IN (${Prisma.join(chunk)})`;
+    }
+    return tx.story.findMany({ where: { id: { in: touched } }, select: { id: true, sourceCount: true } });
+  });
+}
+
+const storySelect = {
+  id: true,
+  slug: true,
+  title: true,
+  leadArticleId: true,
+  sourceCount: true,
+  articleCount: true,
+  firstSeenAt: true,
+  updatedAt: true,
+  mergedIntoId: true,
+} satisfies Prisma.StorySelect;
+
+export type StoryRow = Prisma.StoryGetPayload<{ select: typeof storySelect }>;
+
+/** Public stories whose last coverage is after `since` (top-story candidates), newest coverage first. */
+export async function listRecentPublicStories(since: Date, limit: number, db: Db = getDb()): Promise<StoryRow[]> {
+  return db.story.findMany({
+    where: { sourceCount: { gte: 2 }, mergedIntoId: null, updatedAt: { gte: since } },
+    select: storySelect,
+    orderBy: [{ updatedAt: "desc" }, { id: "desc" }],
+    take: limit,
+  });
+}
+
+export async function findStoryRowsByIds(ids: number[], db: Db = getDb()): Promise<StoryRow[]> {
+  if (ids.length === 0) return [];
+  const rows: StoryRow[] = [];
+  for (const chunk of chunks(ids)) rows.push(...(await db.story.findMany({ where: { id: { in: chunk } }, select: storySelect })));
+  return rows;
+}
+
+/** The story a slug names, following merges to the story it became (`mergedFrom` says a redirect is due). */
+export async function findStoryRowBySlug(slug: string, db: Db = getDb()): Promise<{ story: StoryRow; movedFrom: string | null } | null> {
+  let story = await db.story.findUnique({ where: { slug }, select: storySelect });
+  if (!story) return null;
+  const movedFrom = story.mergedIntoId === null ? null : story.slug;
+  // Merges re-point older merges too, so one hop normally suffices; the bound guards against a cycle.
+  for (let hops = 0; story.mergedIntoId !== null && hops < 10; hops++) {
+    const next: StoryRow | null = await db.story.findUnique({ where: { id: story.mergedIntoId }, select: storySelect });
+    if (!next) return null;
+    story = next;
+  }
+  return { story, movedFrom };
+}
+
+/** Each story's articles: its lead first, then the others newest first, at most `perStory`. */
+export async function listStoryArticles(stories: StoryRow[], perStory: number, db: Db = getDb()): Promise<Map<number, Article[]>> {
+  const byStory = new Map<number, Article[]>();
+  for (const story of stories) {
+    const rows = await db.article.findMany({ where: { storyId: story.id }, select: articleListSelect, orderBy: { id: "desc" }, take: perStory + 1 });
+    const articles = rows.map(toArticle);
+    const lead = articles.find((article) => article.id === story.leadArticleId);
+    const rest = articles.filter((article) => article.id !== story.leadArticleId);
+    byStory.set(story.id, (lead ? [lead, ...rest] : rest).slice(0, perStory));
+  }
+  return byStory;
+}
+
+export function toStory(row: StoryRow, articles: Article[]): Story {
+  return {
+    id: row.id,
+    slug: row.slug,
+    path: storyPath(row.slug),
+    title: row.title,
+    sourceCount: row.sourceCount,
+    articleCount: row.articleCount,
+    firstSeenAt: row.firstSeenAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    articles,
+  };
+}
+
+/** The public story of an article, if it has one (article pages link to it). */
+export async function findPublicStoryOfArticle(articleId: number, db: Db = getDb()): Promise<StoryRow | null> {
+  const row = await db.article.findUnique({ where: { id: articleId }, select: { story: { select: storySelect } } });
+  return row?.story && isPublicStory(row.story) && row.story.mergedIntoId === null ? row.story : null;
+}
+
+/** Public stories for the sitemap, newest coverage first. */
+export async function listPublicStoriesForSitemap(limit: number, db: Db = getDb()): Promise<{ slug: string; updatedAt: Date }[]> {
+  return db.story.findMany({
+    where: { sourceCount: { gte: 2 }, mergedIntoId: null },
+    select: { slug: true, updatedAt: true },
+    orderBy: { updatedAt: "desc" },
+    take: limit,
+  });
+}
+
+/** Notified (PostgreSQL) with the ids of stories whose coverage changed, so every instance updates readers. */
+export const STORIES_CHANNEL = "newswire_stories";
+/** The site-wide role of running the story desk (a session-level advisory lock). */
+export const STORY_DESK_LOCK = 7_307_001_003;
+
+/** Tells every instance (itself included) which stories changed. Ids are few per batch: well under NOTIFY's 8 KB. */
+export async function notifyStoriesChanged(storyIds: number[], db: Db = getDb()): Promise<void> {
+  for (const chunk of chunks(storyIds)) await db.$executeRaw`SELECT pg_notify(${STORIES_CHANNEL}, ${JSON.stringify(chunk)})`;
+}
