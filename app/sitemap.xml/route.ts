@@ -1,4 +1,5 @@
-// /sitemap.xml is a sitemap index: the site's sections, the articles in pages, and the Google News sitemap.
+// /sitemap.xml is a sitemap index: the site's sections, the stories, the articles in pages, and the Google
+// News sitemap.
 import { getEnv } from "@/lib/env";
 import { escapeXml } from "@/lib/domain/xml";
 import { getSitemapIndex } from "@/lib/queries/seo";
@@ -11,6 +12,7 @@ export async function GET(): Promise<Response> {
   const lastmod = newest ? `<lastmod>${newest.toISOString()}</lastmod>` : "";
   const entries = [
     `<sitemap><loc>${escapeXml(`${publicUrl}/sitemaps/sections.xml`)}</loc>${lastmod}</sitemap>`,
+    `<sitemap><loc>${escapeXml(`${publicUrl}/sitemaps/stories.xml`)}</loc>${lastmod}</sitemap>`,
     ...Array.from({ length: articlePages }, (_, page) => `<sitemap><loc>${escapeXml(`${publicUrl}/sitemaps/articles-${page}.xml`)}</loc>${lastmod}</sitemap>`),
     `<sitemap><loc>${escapeXml(`${publicUrl}/news-sitemap.xml`)}</loc>${lastmod}</sitemap>`,
   ];

@@ -12,6 +12,7 @@ export const CACHEABLE_PAGES: readonly CacheablePage[] = [
   { pattern: /^\/articles\/[^/]+$/, file: "app/articles/[slug]/page.tsx", params: [] },
   { pattern: /^\/categories\/[^/]+$/, file: "app/categories/[slug]/page.tsx", params: ["before"] },
   { pattern: /^\/sources\/[^/]+$/, file: "app/sources/[slug]/page.tsx", params: ["before"] },
+  { pattern: /^\/stories\/[^/]+$/, file: "app/stories/[slug]/page.tsx", params: [] },
   { pattern: /^\/feed\.xml$/, file: "app/feed.xml/route.ts", params: [] },
   { pattern: /^\/sitemap\.xml$/, file: "app/sitemap.xml/route.ts", params: [] },
   { pattern: /^\/news-sitemap\.xml$/, file: "app/news-sitemap.xml/route.ts", params: [] },

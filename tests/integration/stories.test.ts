@@ -57,6 +57,27 @@ describe("stories", () => {
     expect(bySlug.json().story).toMatchObject({ id: story.id, sourceCount: 3 });
   });
 
+  it("has a server-rendered full-coverage page with canonical URL, OpenGraph and an ItemList of NewsArticle, in the sitemap", async () => {
+    const page = await api.request("GET", story.path);
+    expect(page.status).toBe(200);
+    const html = page.text;
+    expect(html).toMatch(new RegExp(`<link rel="canonical" href="[^"]*${story.path}"`));
+    expect(html).toMatch(/<meta property="og:title" content="[^"]+"/);
+    expect(html.match(/data-testid="story-article"/g)).toHaveLength(3);
+    const jsonLd = [...html.matchAll(/<script type="application\/ld\+json">(.*?)<\/script>/gs)].map((match) => JSON.parse(match[1]));
+    const list = jsonLd.find((data) => data["@type"] === "ItemList");
+    expect(list.itemListElement).toHaveLength(3);
+    expect(list.itemListElement[0]).toMatchObject({ "@type": "ListItem", position: 1, item: { "@type": "NewsArticle", headline: lead.title } });
+    for (const entry of list.itemListElement) expect(entry.item.datePublished).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+
+    const articlePage = await api.request("GET", lead.path);
+    expect(articlePage.text).toContain(`href="${story.path}"`);
+    const sitemap = await api.request("GET", "/sitemaps/stories.xml");
+    expect(sitemap.text).toContain(`${story.path}</loc>`);
+    expect((await api.request("GET", "/sitemap.xml")).text).toContain("/sitemaps/stories.xml");
+    expect((await api.request("GET", "/stories/no-such-story-1")).status).toBe(404);
+  });
+
   it("answers 404 for an unknown slug, and 400 with the JSON error shape for a bad page size or cursor", async () => {
     const missing = await api.request("GET", "/api/stories/no-such-story-1");
     expect(missing.status).toBe(404);

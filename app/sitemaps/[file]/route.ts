@@ -1,7 +1,9 @@
-// The pages of the sitemap index: `sections.xml` (home, categories, sources) and `articles-<n>.xml`.
+// The pages of the sitemap index: `sections.xml` (home, categories, sources), `stories.xml` (every public
+// story's full-coverage page) and `articles-<n>.xml`.
 import { getEnv } from "@/lib/env";
 import { escapeXml } from "@/lib/domain/xml";
 import { getSitemapArticles, getSitemapSections } from "@/lib/queries/seo";
+import { getStoriesForSitemap } from "@/lib/queries/stories";
 
 export const dynamic = "force-dynamic";
 
@@ -26,6 +28,10 @@ export async function GET(_request: Request, context: Context): Promise<Response
       ...categories.map((slug) => ({ loc: `${publicUrl}/categories/${slug}` })),
       ...sources.map((source) => ({ loc: `${publicUrl}/sources/${source.slug}`, lastmod: source.lastmod })),
     ]);
+  }
+  if (file === "stories.xml") {
+    const stories = await getStoriesForSitemap();
+    return urlset(stories.map((story) => ({ loc: `${publicUrl}${story.path}`, lastmod: new Date(story.updatedAt) })));
   }
   const page = file.match(/^articles-(\d{1,6})\.xml$/);
   if (!page) return new Response("Not found", { status: 404 });
