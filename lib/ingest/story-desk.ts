@@ -7,7 +7,7 @@
 // ends. The matcher lives in memory; whoever runs the desk restores it from the decisions already stored, so
 // the same articles keep the same stories across restarts and hand-overs (docs/decisions/0010).
 import type { Logger } from "pino";
-import { storySlug } from "../domain/story";
+import { isPublicStory, storySlug } from "../domain/story";
 import type { StoryMatcher } from "../domain/story-matcher";
 import {
   findLastAssignedArticleId,
@@ -27,7 +27,7 @@ export type StoryDeskOptions = {
   /** A fresh matcher, each time this instance takes the desk. */
   createMatcher: () => StoryMatcher;
   leadership?: Leadership;
-  /** Stories whose coverage changed in a committed batch (their ids). */
+  /** Public stories whose coverage changed in a committed batch (their ids). */
   onStoriesChanged: (storyIds: number[]) => void;
   /** How long to gather stored articles before one run. */
   batchDelayMs?: number;
@@ -119,7 +119,9 @@ export function createStoryDesk(options: StoryDeskOptions): StoryDesk {
       if (page.length === 0) break;
       const touched = await saveStoryBatch(decide(matcher, page, since));
       lastAssigned = page[page.length - 1].id;
-      const changed = touched.map((story) => story.id);
+      // Only public stories concern readers (and the pages they see): an article starting a story of its own
+      // changes nothing they are shown.
+      const changed = touched.filter((story) => isPublicStory(story)).map((story) => story.id);
       if (changed.length > 0) options.onStoriesChanged(changed);
       if (page.length < PAGE) break;
     }
