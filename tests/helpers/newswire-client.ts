@@ -187,19 +187,25 @@ export class FixtureSource {
 // ---------------------------------------------------------------------------------------------------------
 // Socket.IO
 
+export type LiveSocketOptions = { withCredentials?: boolean };
+
 /** A Socket.IO client on the websocket transport that records every `article:new`. */
 export class LiveSocket {
   readonly received: Article[] = [];
   readonly socket: Socket;
 
-  private constructor(url: string, auth?: Record<string, string>, transports: string[] = ["websocket"]) {
-    this.socket = connectSocket(url, { transports, reconnection: false, forceNew: true, auth });
+  private constructor(url: string, auth?: Record<string, string>, transports: string[] = ["websocket"], options: LiveSocketOptions = {}) {
+    this.socket = connectSocket(url, { transports, reconnection: false, forceNew: true, auth, withCredentials: options.withCredentials });
     this.socket.on("article:new", (article: Article) => this.received.push(article));
   }
 
-  /** `transports`: websocket only by default; ["polling"] is a client behind a proxy that refuses websockets. */
-  static async connect(url: string, auth?: Record<string, string>, transports?: string[]): Promise<LiveSocket> {
-    const live = new LiveSocket(url, auth, transports);
+  /**
+   * `transports`: websocket only by default; ["polling"] is a client behind a proxy that refuses websockets.
+   * `withCredentials`: keep cookies between requests, as a browser does (the load balancer's sticky-session
+   * cookie); Socket.IO's Node client drops them otherwise.
+   */
+  static async connect(url: string, auth?: Record<string, string>, transports?: string[], options?: LiveSocketOptions): Promise<LiveSocket> {
+    const live = new LiveSocket(url, auth, transports, options);
     await live.waitForConnect();
     return live;
   }

@@ -1,5 +1,6 @@
 // Starts the real server (server.ts, production mode) on a free port with its own SQLite database, as a
 // child process, and stops it with SIGTERM. Integration tests drive it over HTTP, Socket.IO and SSE.
+// `launcher: "npm"` starts it the way an operator does (`npm start`); tests/helpers/cluster.ts runs several.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
@@ -29,17 +30,59 @@ export function tempDatabaseUrl(name: string): string {
 export type RunningServer = {
   url: string;
   port: number;
+  /** The process started: tsx's CLI, or npm with `launcher: "npm"` (server.ts runs in a descendant). */
   process: ChildProcess;
   /** Everything the server wrote to stdout (JSON log lines) and stderr. */
   output(): string;
-  /** SIGTERM and wait; resolves with the exit code. */
+  /** SIGTERM to `process` (as an orchestrator sends it) and wait; resolves with its exit code. */
   stop(): Promise<number | null>;
+  /** SIGKILL to `process` and every descendant at once, like a crashed machine; resolves once it is gone. */
+  kill9(): Promise<void>;
 };
 
-export async function startNewswire(options: { env?: Record<string, string>; port?: number; timeoutMs?: number } = {}): Promise<RunningServer> {
+/**
+ * - "tsx": `tsx server.ts` (tsx's CLI, which runs server.ts in a child node process).
+ * - "npm": `npm start`, what the README tells an operator to type (npm → sh → node running server.ts).
+ */
+export type Launcher = "tsx" | "npm";
+
+function launchCommand(launcher: Launcher): [string, string[]] {
+  if (launcher === "npm") return ["npm", ["start"]];
+  return [path.join(ROOT, "node_modules", ".bin", "tsx"), ["server.ts"]];
+}
+
+/** Every live descendant of `pid` (children first), from /proc. */
+export function descendantPids(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    children = fs
+      .readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8")
+      .split(" ")
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    // Gone already, or no such process.
+  }
+  return children.flatMap((child) => [child, ...descendantPids(child)]);
+}
+
+/** True while `pid` runs; a zombie (exited, not yet reaped by its parent) counts as gone. */
+export function isAlive(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+export async function startNewswire(
+  options: { env?: Record<string, string>; port?: number; timeoutMs?: number; launcher?: Launcher } = {},
+): Promise<RunningServer> {
   const port = options.port ?? (await freePort());
   let output = "";
-  const child = spawn(path.join(ROOT, "node_modules", ".bin", "tsx"), ["server.ts"], {
+  const [command, args] = launchCommand(options.launcher ?? "tsx");
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -52,6 +95,9 @@ export async function startNewswire(options: { env?: Record<string, string>; por
       ADMIN_TOKEN,
       NEWSWIRE_SEED: "0",
       LOG_LEVEL: "info",
+      // npm must not look for its own updates (no network here) or print funding notes.
+      npm_config_update_notifier: "false",
+      npm_config_fund: "false",
       ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -78,6 +124,18 @@ export async function startNewswire(options: { env?: Record<string, string>; por
     async stop() {
       if (child.exitCode === null) child.kill("SIGTERM");
       return exited;
+    },
+    async kill9() {
+      const pids = [child.pid!, ...descendantPids(child.pid!)];
+      for (const pid of pids) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // Exited in the meantime.
+        }
+      }
+      await exited;
+      await eventually(async () => pids.every((pid) => !isAlive(pid)), `processes ${pids.join(", ")} to be gone after SIGKILL`);
     },
   };
 }

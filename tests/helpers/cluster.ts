@@ -1,0 +1,231 @@
+// One Newswire site made of several processes, as in production (deploy/compose.yaml) but on loopback:
+// a fresh PostgreSQL database, Redis under a key prefix of this run's own, N instances started with
+// `npm start` on free ports, and HAProxy (deploy/haproxy.cfg) in front of them. Tests drive it through the
+// load balancer (`lbUrl`) or each instance directly (`instances[i].url`), and stop, kill or restart
+// instances. stopAll() removes every trace: processes, the database, the Redis keys.
+import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
+import { startHaproxy, type RunningHaproxy } from "./haproxy";
+import { createPostgresDatabase, type TestPostgresDatabase } from "./postgres-database";
+import { ADMIN_TOKEN, descendantPids, eventually, freePort, startNewswire, type Launcher, type RunningServer } from "./newswire-server";
+
+export const TEST_REDIS_URL = process.env.NEWSWIRE_TEST_REDIS_URL || "redis://127.0.0.1:6379";
+
+export type ClusterInstance = RunningServer & {
+  /** 0-based position in `instances`; HAProxy calls it app<index + 1>. */
+  index: number;
+  /** The environment it was started with (DATABASE_URL, REDIS_URL, REDIS_PREFIX, PORT, …). */
+  env: Record<string, string>;
+};
+
+export type Cluster = {
+  /** HAProxy's address: what a reader of the site connects to. Undefined with `loadBalancer: false`. */
+  lbUrl: string | undefined;
+  haproxy: RunningHaproxy | undefined;
+  /** The instances, in start order; restart(i) replaces entry i. */
+  instances: ClusterInstance[];
+  database: TestPostgresDatabase;
+  redisPrefix: string;
+  /** The environment every instance shares (add PORT to start another process on the same site). */
+  env: Record<string, string>;
+  /** Starts instance i again on its port (after stop() or kill9()) and waits until HAProxy sees it UP. */
+  restart(i: number): Promise<ClusterInstance>;
+  /** Stops HAProxy and every instance, drops the database, deletes the Redis keys. Safe to call twice. */
+  stopAll(): Promise<void>;
+};
+
+export type ClusterOptions = {
+  /** How many instances (default 2; at most 3 behind HAProxy). */
+  instances?: number;
+  /** Added to (and overriding) every instance's environment, e.g. { REDIS_URL: "" } for no Redis. */
+  env?: Record<string, string>;
+  /** Per-instance additions, by index. */
+  instanceEnv?: (index: number) => Record<string, string>;
+  /** false: no HAProxy; an object: HAPROXY_* variables for deploy/haproxy.cfg (timeouts). */
+  loadBalancer?: boolean | Record<string, string>;
+  /** Default "npm" (`npm start`, as an operator runs it); "tsx" for `tsx server.ts`. */
+  launcher?: Launcher;
+  /** A name for the database and the Redis prefix (default "cluster"). */
+  name?: string;
+};
+
+/** `newswire-test-<pid>-<random>`: [a-z0-9-] only, so it is a literal in a SCAN MATCH pattern. */
+export function uniqueRedisPrefix(name = "test"): string {
+  return `newswire-${name}-${process.pid}-${randomBytes(4).toString("hex")}`;
+}
+
+/** Deletes every Redis key that starts with `prefix`; returns how many. */
+export async function deleteRedisKeys(prefix: string, redisUrl = TEST_REDIS_URL): Promise<number> {
+  if (!/^[a-z0-9-]+$/i.test(prefix)) throw new Error(`refusing to delete keys under a pattern-like prefix: ${prefix}`);
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let deleted = 0;
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
+      cursor = next;
+      if (keys.length > 0) deleted += await redis.unlink(...keys);
+    } while (cursor !== "0");
+    return deleted;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** The Redis keys under `prefix` (to assert the instances used it). */
+export async function listRedisKeys(prefix: string, redisUrl = TEST_REDIS_URL): Promise<string[]> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    const keys: string[] = [];
+    let cursor = "0";
+    do {
+      const [next, batch] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
+      cursor = next;
+      keys.push(...batch);
+    } while (cursor !== "0");
+    return keys;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Waits until GET /api/health answers 200. */
+export async function waitForHealth(url: string, timeoutMs = 30_000): Promise<void> {
+  await eventually(
+    async () => {
+      try {
+        return (await fetch(`${url}/api/health`)).status === 200;
+      } catch {
+        return false;
+      }
+    },
+    `${url}/api/health to answer 200`,
+    timeoutMs,
+  );
+}
+
+/** Everything still running from clusters of this process: killed if the test process exits without stopAll(). */
+const running = new Set<{ process: { pid?: number } }>();
+process.once("exit", () => {
+  for (const entry of running) {
+    const pid = entry.process.pid;
+    if (!pid) continue;
+    // npm's child (the server) too: killing npm alone would orphan it.
+    for (const target of [...descendantPids(pid), pid]) {
+      try {
+        process.kill(target, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+});
+
+export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
+  const count = options.instances ?? 2;
+  const name = options.name ?? "cluster";
+  const database = await createPostgresDatabase(`newswire_${name.replace(/[^a-z0-9]/gi, "_")}`);
+  const redisPrefix = uniqueRedisPrefix(name);
+  const ports = await Promise.all(Array.from({ length: count }, () => freePort()));
+  const lbPort = options.loadBalancer === false ? undefined : await freePort();
+  const launcher = options.launcher ?? "npm";
+
+  const env: Record<string, string> = {
+    DATABASE_URL: database.url,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: redisPrefix,
+    FEED_ALLOW_PRIVATE: "1",
+    ADMIN_TOKEN,
+    NEWSWIRE_SEED: "0",
+    // Every instance sees readers through HAProxy, which connects from loopback.
+    TRUST_PROXY: "127.0.0.1",
+    LOG_LEVEL: "info",
+    // Canonical links, feeds and OpenGraph name the site's address, not an instance's.
+    ...(lbPort ? { PUBLIC_URL: `http://127.0.0.1:${lbPort}` } : {}),
+    ...options.env,
+  };
+  const instances: ClusterInstance[] = [];
+  let haproxy: RunningHaproxy | undefined;
+  let stopped = false;
+
+  async function startInstance(index: number): Promise<ClusterInstance> {
+    const instanceEnv = { ...env, ...options.instanceEnv?.(index) };
+    const server = await startNewswire({ port: ports[index], env: instanceEnv, launcher });
+    running.add(server);
+    server.process.once("close", () => running.delete(server));
+    const instance: ClusterInstance = { ...server, index, env: { ...instanceEnv, PORT: String(ports[index]) } };
+    instances[index] = instance;
+    await waitForHealth(instance.url);
+    return instance;
+  }
+
+  async function stopAll(): Promise<void> {
+    if (stopped) return;
+    stopped = true;
+    const errors: unknown[] = [];
+    const attempt = async (work: () => Promise<unknown>) => {
+      try {
+        await work();
+      } catch (error) {
+        errors.push(error);
+      }
+    };
+    await attempt(async () => haproxy?.stop());
+    await Promise.all(
+      instances.map((instance) =>
+        attempt(async () => {
+          // A clean stop first (it lets the server close its database and Redis connections); a server that
+          // hangs is killed rather than left behind.
+          const timer = setTimeout(() => void instance.kill9(), 20_000);
+          await instance.stop();
+          clearTimeout(timer);
+        }),
+      ),
+    );
+    await attempt(() => database.drop());
+    await attempt(() => deleteRedisKeys(redisPrefix));
+    if (errors.length > 0) throw new AggregateError(errors, `cluster cleanup failed: ${errors.map(String).join("; ")}`);
+  }
+
+  const cluster: Cluster = {
+    lbUrl: undefined,
+    haproxy: undefined,
+    instances,
+    database,
+    redisPrefix,
+    env,
+    async restart(i) {
+      const previous = instances[i];
+      if (previous && previous.process.exitCode === null && previous.process.signalCode === null) {
+        throw new Error(`instance ${i} is still running: stop() or kill9() it first`);
+      }
+      const instance = await startInstance(i);
+      await haproxy?.waitForServer(`app${i + 1}`, "UP");
+      return instance;
+    },
+    stopAll,
+  };
+
+  try {
+    // The first start of a fresh database applies the migrations: one instance first, then the others
+    // (docs/decisions/0004, "Known limits").
+    await startInstance(0);
+    await Promise.all(Array.from({ length: count - 1 }, (_, i) => startInstance(i + 1)));
+    if (options.loadBalancer !== false) {
+      haproxy = await startHaproxy({
+        port: lbPort,
+        servers: ports.map((port) => `127.0.0.1:${port}`),
+        env: typeof options.loadBalancer === "object" ? options.loadBalancer : {},
+      });
+      running.add(haproxy);
+      cluster.haproxy = haproxy;
+      cluster.lbUrl = haproxy.url;
+    }
+  } catch (error) {
+    await stopAll().catch(() => undefined);
+    throw error;
+  }
+  return cluster;
+}
