@@ -51,19 +51,31 @@ function launchCommand(launcher: Launcher): [string, string[]] {
   return [path.join(ROOT, "node_modules", ".bin", "tsx"), ["server.ts"]];
 }
 
-/** Every live descendant of `pid` (children first), from /proc. */
-export function descendantPids(pid: number): number[] {
-  let children: number[] = [];
+/** The direct children of `pid`, from /proc (empty once it is gone). */
+export function childPids(pid: number): number[] {
   try {
-    children = fs
+    return fs
       .readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8")
       .split(" ")
       .filter(Boolean)
       .map(Number);
   } catch {
-    // Gone already, or no such process.
+    return [];
   }
-  return children.flatMap((child) => [child, ...descendantPids(child)]);
+}
+
+/** Every live descendant of `pid`, each followed by its own descendants. */
+export function descendantPids(pid: number): number[] {
+  return childPids(pid).flatMap((child) => [child, ...descendantPids(child)]);
+}
+
+/** A process's command line, arguments separated by spaces ("" once it is gone). */
+export function commandLine(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim();
+  } catch {
+    return "";
+  }
 }
 
 /** True while `pid` runs; a zombie (exited, not yet reaped by its parent) counts as gone. */
@@ -104,8 +116,12 @@ export async function startNewswire(
   });
   child.stdout!.on("data", (chunk) => (output += chunk));
   child.stderr!.on("data", (chunk) => (output += chunk));
-  // "close" (not "exit"): it fires once stdout and stderr are drained, so output() has the last lines.
-  const exited = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
+  // "close" (not "exit"): it fires once stdout and stderr are drained, so output() has the last lines. A
+  // descendant left running (an orphaned server) keeps the pipes open: then give up on them 5 s after "exit".
+  const exited = new Promise<number | null>((resolve) => {
+    child.once("close", (code) => resolve(code));
+    child.once("exit", (code) => setTimeout(() => resolve(code), 5_000).unref());
+  });
 
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   while (!output.includes('"msg":"newswire listening"')) {
