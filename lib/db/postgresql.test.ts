@@ -1,8 +1,8 @@
 // PostgreSQL mode end to end below the HTTP layer: migrations through the real CLI, then the repositories
 // (articles, search, clusters, scheduling) on a database of its own, created here and dropped afterwards.
 // PostgreSQL must be reachable (127.0.0.1:5432, or NEWSWIRE_TEST_POSTGRES_URL): without it this file fails.
-import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPostgresDatabase, withPostgresAdmin, type TestPostgresDatabase } from "../../tests/helpers/postgres-database";
 import { applyMigrations } from "../boot/migrate";
 import type { ArticleCandidate } from "../domain/feed";
 import { sha256Hex } from "../domain/hash";
@@ -13,47 +13,21 @@ import { toTsQuery } from "./search";
 import { deleteAdminSession, deleteExpiredAdminSessions, findAdminSession, insertAdminSession } from "./admin-sessions";
 import { claimDueSources, claimSource, insertSource, listSourcesWithHealth, recordFetchOutcome, recordNotModified } from "./sources";
 
-const adminUrl = process.env.NEWSWIRE_TEST_POSTGRES_URL || "postgresql://root@127.0.0.1:5432/test";
-const databaseName = `newswire_test_${process.pid}_${Date.now()}`;
-const databaseUrl = (() => {
-  const url = new URL(adminUrl);
-  url.pathname = `/${databaseName}`;
-  return url.toString();
-})();
+let database: TestPostgresDatabase | undefined;
 const previousUrl = process.env.DATABASE_URL;
-let created = false;
-
-async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: adminUrl, connectionTimeoutMillis: 5_000 });
-  try {
-    await client.connect();
-  } catch (error) {
-    throw new Error(
-      `PostgreSQL is not reachable at ${adminUrl} (${(error as Error).message}). These tests need it: start it with ` +
-        "`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`, or point NEWSWIRE_TEST_POSTGRES_URL at a server.",
-    );
-  }
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 let sourceA: number;
 let sourceB: number;
 let sourceC: number;
 
 beforeAll(async () => {
-  await admin(async (client) => {
-    await client.query(`CREATE DATABASE "${databaseName}"`);
-    created = true;
-    // Not UTC on purpose: dates must survive a session time zone that differs from the process's.
-    await client.query(`ALTER DATABASE "${databaseName}" SET timezone TO 'America/New_York'`);
-  });
+  database = await createPostgresDatabase("newswire_test");
+  const { name, url } = database;
+  // Not UTC on purpose: dates must survive a session time zone that differs from the process's.
+  await withPostgresAdmin((client) => client.query(`ALTER DATABASE "${name}" SET timezone TO 'America/New_York'`));
   await disconnectDb();
-  process.env.DATABASE_URL = databaseUrl;
-  await applyMigrations(databaseUrl);
+  process.env.DATABASE_URL = url;
+  await applyMigrations(url);
   await configureDb();
   sourceA = (await insertSource({ slug: "alpha", name: "Alpha", feedUrl: "https://alpha.example/feed", category: "world", pollIntervalSeconds: 300 })).id;
   sourceB = (await insertSource({ slug: "beta", name: "Beta", feedUrl: "https://beta.example/feed", category: "science", pollIntervalSeconds: 300 })).id;
@@ -64,11 +38,7 @@ afterAll(async () => {
   await disconnectDb();
   if (previousUrl === undefined) delete process.env.DATABASE_URL;
   else process.env.DATABASE_URL = previousUrl;
-  if (!created) return;
-  await admin(async (client) => {
-    await client.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [databaseName]);
-    await client.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
-  });
+  await database?.drop();
 });
 
 let n = 0;
