@@ -47,8 +47,11 @@ export async function startHaproxy(options: HaproxyOptions): Promise<RunningHapr
     ...process.env,
     HAPROXY_BIND: `127.0.0.1:${port}`,
     HAPROXY_STATS_BIND: `127.0.0.1:${statsPort}`,
-    // Tests notice a dead instance within a second, not after the production 2 × 2 s.
+    // Tests notice a dead instance within a second, not after the production 2 × 2 s (a dead one refuses
+    // the connection at once)...
     HAPROXY_CHECK_INTERVAL: "250ms",
+    // ...but a live one that answers slowly on a loaded machine (several servers on two cores) stays in.
+    HAPROXY_CHECK_TIMEOUT: "10s",
     // An empty value leaves that server out of the configuration.
     NEWSWIRE_APP1: options.servers[0],
     NEWSWIRE_APP2: options.servers[1] ?? "",
@@ -69,17 +72,22 @@ export async function startHaproxy(options: HaproxyOptions): Promise<RunningHapr
   const url = `http://127.0.0.1:${port}`;
   const statsUrl = `http://127.0.0.1:${statsPort}`;
 
-  async function serverStatuses(backend = "app"): Promise<Record<string, ServerStatus>> {
+  /** status and last check result (L7OK, L4CON, …) of each server of `backend`, from the stats CSV. */
+  async function serverStates(backend: string): Promise<Record<string, { status: ServerStatus; check: string }>> {
     const response = await fetch(`${statsUrl}/stats;csv`);
     const [header, ...rows] = (await response.text()).trim().split("\n");
     const columns = header.replace(/^# /, "").split(",");
-    const [pxname, svname, status] = ["pxname", "svname", "status"].map((name) => columns.indexOf(name));
-    const result: Record<string, ServerStatus> = {};
+    const [pxname, svname, status, check] = ["pxname", "svname", "status", "check_status"].map((name) => columns.indexOf(name));
+    const result: Record<string, { status: ServerStatus; check: string }> = {};
     for (const row of rows) {
       const cells = row.split(",");
-      if (cells[pxname] === backend && cells[svname] !== "FRONTEND" && cells[svname] !== "BACKEND") result[cells[svname]] = cells[status];
+      if (cells[pxname] === backend && cells[svname] !== "FRONTEND" && cells[svname] !== "BACKEND") result[cells[svname]] = { status: cells[status], check: cells[check] };
     }
     return result;
+  }
+
+  async function serverStatuses(backend = "app"): Promise<Record<string, ServerStatus>> {
+    return Object.fromEntries(Object.entries(await serverStates(backend)).map(([name, state]) => [name, state.status]));
   }
 
   const running: RunningHaproxy = {
@@ -103,11 +111,12 @@ export async function startHaproxy(options: HaproxyOptions): Promise<RunningHapr
     await eventually(
       async () => {
         if (child.exitCode !== null || child.signalCode !== null) throw new Error(`haproxy exited (${child.exitCode ?? child.signalCode}):\n${output}`);
-        const statuses = await serverStatuses().catch(() => undefined);
-        return statuses && Object.keys(statuses).length === options.servers.length && Object.values(statuses).every((status) => status.startsWith("UP"));
+        // Servers start UP before any check ran: wait for a passed health check on each.
+        const states = await serverStates("app").catch(() => undefined);
+        return states && Object.keys(states).length === options.servers.length && Object.values(states).every((state) => state.status.startsWith("UP") && state.check === "L7OK");
       },
-      "HAProxy to start with every server UP",
-      20_000,
+      "HAProxy to start with every server UP and its health check passed",
+      60_000,
     );
   } catch (error) {
     await running.stop();
