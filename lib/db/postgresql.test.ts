@@ -1,6 +1,7 @@
 // PostgreSQL mode end to end below the HTTP layer: migrations through the real CLI, then the repositories
 // (articles, search, clusters, scheduling) on a database of its own, created here and dropped afterwards.
 // PostgreSQL must be reachable (127.0.0.1:5432, or NEWSWIRE_TEST_POSTGRES_URL): without it this file fails.
+import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPostgresDatabase, withPostgresAdmin, type TestPostgresDatabase } from "../../tests/helpers/postgres-database";
 import { applyMigrations } from "../boot/migrate";
@@ -14,6 +15,7 @@ import { deleteAdminSession, deleteExpiredAdminSessions, findAdminSession, inser
 import { claimDueSources, claimSource, insertSource, listSourcesWithHealth, recordFetchOutcome, recordNotModified } from "./sources";
 
 let database: TestPostgresDatabase | undefined;
+let databaseUrl: string;
 const previousUrl = process.env.DATABASE_URL;
 
 let sourceA: number;
@@ -23,6 +25,7 @@ let sourceC: number;
 beforeAll(async () => {
   database = await createPostgresDatabase("newswire_test");
   const { name, url } = database;
+  databaseUrl = url;
   // Not UTC on purpose: dates must survive a session time zone that differs from the process's.
   await withPostgresAdmin((client) => client.query(`ALTER DATABASE "${name}" SET timezone TO 'America/New_York'`));
   await disconnectDb();

@@ -3,13 +3,10 @@
 // `npm start` on free ports, and HAProxy (deploy/haproxy.cfg) in front of them. Tests drive it through the
 // load balancer (`lbUrl`) or each instance directly (`instances[i].url`), and stop, kill or restart
 // instances. stopAll() removes every trace: processes, the database, the Redis keys.
-import { randomBytes } from "node:crypto";
-import { Redis } from "ioredis";
+import { connectTestRedis, deleteTestKeys, TEST_REDIS_URL, testRedisPrefix } from "../../lib/cluster/test-redis";
 import { startHaproxy, type RunningHaproxy } from "./haproxy";
 import { createPostgresDatabase, type TestPostgresDatabase } from "./postgres-database";
 import { ADMIN_TOKEN, descendantPids, eventually, freePort, startNewswire, type Launcher, type RunningServer } from "./newswire-server";
-
-export const TEST_REDIS_URL = process.env.NEWSWIRE_TEST_REDIS_URL || "redis://127.0.0.1:6379";
 
 export type ClusterInstance = RunningServer & {
   /** 0-based position in `instances`; HAProxy calls it app<index + 1>. */
@@ -49,45 +46,13 @@ export type ClusterOptions = {
   name?: string;
 };
 
-/** `newswire-test-<pid>-<random>`: [a-z0-9-] only, so it is a literal in a SCAN MATCH pattern. */
-export function uniqueRedisPrefix(name = "test"): string {
-  return `newswire-${name}-${process.pid}-${randomBytes(4).toString("hex")}`;
-}
-
-/** Deletes every Redis key that starts with `prefix`; returns how many. */
-export async function deleteRedisKeys(prefix: string, redisUrl = TEST_REDIS_URL): Promise<number> {
-  if (!/^[a-z0-9-]+$/i.test(prefix)) throw new Error(`refusing to delete keys under a pattern-like prefix: ${prefix}`);
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+/** Deletes every Redis key under `prefix` (lib/cluster/test-redis.ts, as the unit tests do). */
+export async function deleteRedisKeys(prefix: string): Promise<void> {
+  const connection = await connectTestRedis(prefix);
   try {
-    await redis.connect();
-    let deleted = 0;
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
-      cursor = next;
-      if (keys.length > 0) deleted += await redis.unlink(...keys);
-    } while (cursor !== "0");
-    return deleted;
+    await deleteTestKeys(connection, prefix);
   } finally {
-    redis.disconnect();
-  }
-}
-
-/** The Redis keys under `prefix` (to assert the instances used it). */
-export async function listRedisKeys(prefix: string, redisUrl = TEST_REDIS_URL): Promise<string[]> {
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    const keys: string[] = [];
-    let cursor = "0";
-    do {
-      const [next, batch] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
-      cursor = next;
-      keys.push(...batch);
-    } while (cursor !== "0");
-    return keys;
-  } finally {
-    redis.disconnect();
+    await connection.close();
   }
 }
 
@@ -127,7 +92,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const count = options.instances ?? 2;
   const name = options.name ?? "cluster";
   const database = await createPostgresDatabase(`newswire_${name.replace(/[^a-z0-9]/gi, "_")}`);
-  const redisPrefix = uniqueRedisPrefix(name);
+  const redisPrefix = testRedisPrefix(name);
   const ports = await Promise.all(Array.from({ length: count }, () => freePort()));
   const lbPort = options.loadBalancer === false ? undefined : await freePort();
   const launcher = options.launcher ?? "npm";
