@@ -254,10 +254,11 @@ export class SseStream {
   private current: { event: string | null; id: string | null; data: string[] } = { event: null, id: null, data: [] };
   private request!: http.ClientRequest;
 
-  static open(url: string, headers: Record<string, string> = {}): Promise<SseStream> {
+  /** `localAddress`: the loopback address to connect from (127.0.0.2, …), to appear as another client. */
+  static open(url: string, headers: Record<string, string> = {}, options: { localAddress?: string } = {}): Promise<SseStream> {
     const stream = new SseStream();
     return new Promise((resolve, reject) => {
-      stream.request = http.get(url, { headers: { accept: "text/event-stream", ...headers } }, (response) => {
+      stream.request = http.get(url, { headers: { accept: "text/event-stream", ...headers }, localAddress: options.localAddress }, (response) => {
         stream.status = response.statusCode ?? 0;
         stream.headers = response.headers;
         response.setEncoding("utf8");

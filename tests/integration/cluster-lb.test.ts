@@ -2,10 +2,8 @@
 // Redis, behind HAProxy driven by deploy/haproxy.cfg (tests/helpers/cluster.ts). What is checked here holds
 // whether or not the instances share a live bus: API reads, Socket.IO long-polling kept on its instance
 // (sticky cookie), WebSocket and SSE outliving HAProxy's request timeouts, and an instance that dies or
-// stops taken out without a failed request.
-//
-// Not checked yet: that X-Forwarded-For reaches the server. HAProxy adds it (option forwardfor), but the
-// server has nothing that shows which address it believed (no access log, no per-address limit yet).
+// stops taken out without a failed request. The reader's address through HAProxy (X-Forwarded-For):
+// cluster-proxy.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCluster, type Cluster, type ClusterInstance } from "../helpers/cluster";
 import { startFixtureFeedServer, type FixtureFeedServer } from "../helpers/fixture-feed-server";
