@@ -11,7 +11,18 @@ type FeedBehaviour =
   | { kind: "body"; contentType: string; body: string | Buffer }
   | { kind: "hang" };
 
-type Feed = { title: string; items: FixtureItem[]; behaviour: FeedBehaviour; etag: string; requests: number; conditionalHits: number };
+type Feed = {
+  title: string;
+  items: FixtureItem[];
+  behaviour: FeedBehaviour;
+  etag: string;
+  requests: number;
+  conditionalHits: number;
+  /** Every answer waits this long first, so that requests overlap and concurrency can be seen. */
+  delayMs: number;
+  inFlight: number;
+  maxInFlight: number;
+};
 
 function escapeXml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -34,6 +45,10 @@ export async function startFixtureFeedServer() {
   let counter = 0;
   const hanging = new Set<http.ServerResponse>();
 
+  // Requests being answered now, over all feeds (one host, as a publisher with many feeds is).
+  let inFlight = 0;
+  let maxInFlight = 0;
+
   const server = http.createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     const match = path.match(/^\/feeds\/([\w-]+)\.xml$/);
@@ -43,6 +58,20 @@ export async function startFixtureFeedServer() {
       return;
     }
     feed.requests += 1;
+    inFlight += 1;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    feed.inFlight += 1;
+    feed.maxInFlight = Math.max(feed.maxInFlight, feed.inFlight);
+    res.once("close", () => {
+      inFlight -= 1;
+      feed.inFlight -= 1;
+    });
+    if (feed.delayMs > 0) setTimeout(() => answer(feed, match![1], req, res), feed.delayMs);
+    else answer(feed, match![1], req, res);
+  });
+
+  function answer(feed: Feed, name: string, req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (res.destroyed) return;
     const behaviour = feed.behaviour;
     if (behaviour.kind === "status") {
       res.writeHead(behaviour.status, behaviour.headers ?? {}).end();
@@ -64,15 +93,15 @@ export async function startFixtureFeedServer() {
       return;
     }
     res.writeHead(200, { "content-type": "application/rss+xml; charset=utf-8", etag: feed.etag });
-    res.end(renderRss(feed.title, `${origin}/site/${match![1]}`, [...feed.items].reverse()));
-  });
+    res.end(renderRss(feed.title, `${origin}/site/${name}`, [...feed.items].reverse()));
+  }
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   function feedOf(name: string): Feed {
     let feed = feeds.get(name);
     if (!feed) {
-      feed = { title: `Fixture ${name}`, items: [], behaviour: { kind: "rss" }, etag: `"${name}-0"`, requests: 0, conditionalHits: 0 };
+      feed = { title: `Fixture ${name}`, items: [], behaviour: { kind: "rss" }, etag: `"${name}-0"`, requests: 0, conditionalHits: 0, delayMs: 0, inFlight: 0, maxInFlight: 0 };
       feeds.set(name, feed);
     }
     return feed;
@@ -104,9 +133,22 @@ export async function startFixtureFeedServer() {
     setBehaviour(name: string, behaviour: FeedBehaviour): void {
       feedOf(name).behaviour = behaviour;
     },
+    /** Makes every answer of a feed wait `delayMs` first (a slow publisher). */
+    setDelay(name: string, delayMs: number): void {
+      feedOf(name).delayMs = delayMs;
+    },
+    /** `maxInFlight`: the most requests for this feed ever answered at the same time. */
     stats(name: string) {
       const feed = feedOf(name);
-      return { requests: feed.requests, conditionalHits: feed.conditionalHits };
+      return { requests: feed.requests, conditionalHits: feed.conditionalHits, maxInFlight: feed.maxInFlight };
+    },
+    /** The most requests (all feeds together) ever answered at the same time, since the last reset. */
+    maxConcurrentRequests(): number {
+      return maxInFlight;
+    },
+    resetConcurrency(): void {
+      maxInFlight = inFlight;
+      for (const feed of feeds.values()) feed.maxInFlight = feed.inFlight;
     },
     async close(): Promise<void> {
       for (const res of hanging) res.destroy();

@@ -27,6 +27,18 @@ export function tempDatabaseUrl(name: string): string {
   return `file:${file}`;
 }
 
+/** The server exited before it listened (a refused start): its exit code, and what it wrote to stderr. */
+export class NewswireExitedError extends Error {
+  constructor(
+    readonly code: number,
+    readonly output: string,
+    readonly stderr: string,
+  ) {
+    super(`newswire exited with ${code} before listening:\n${output}`);
+    this.name = "NewswireExitedError";
+  }
+}
+
 export type RunningServer = {
   url: string;
   port: number;
@@ -43,11 +55,13 @@ export type RunningServer = {
 /**
  * - "tsx": `tsx server.ts` (tsx's CLI, which runs server.ts in a child node process).
  * - "npm": `npm start`, what the README tells an operator to type (npm → sh → node running server.ts).
+ * - "node": `node --import tsx server.ts`, what `npm start` execs and the container runs (deploy/Dockerfile).
  */
-export type Launcher = "tsx" | "npm";
+export type Launcher = "tsx" | "npm" | "node";
 
 function launchCommand(launcher: Launcher): [string, string[]] {
   if (launcher === "npm") return ["npm", ["start"]];
+  if (launcher === "node") return [process.execPath, ["--import", "tsx", "server.ts"]];
   return [path.join(ROOT, "node_modules", ".bin", "tsx"), ["server.ts"]];
 }
 
@@ -114,8 +128,12 @@ export async function startNewswire(
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  let errorOutput = "";
   child.stdout!.on("data", (chunk) => (output += chunk));
-  child.stderr!.on("data", (chunk) => (output += chunk));
+  child.stderr!.on("data", (chunk) => {
+    output += chunk;
+    errorOutput += chunk;
+  });
   // "close" (not "exit"): it fires once stdout and stderr are drained, so output() has the last lines. A
   // descendant left running (an orphaned server) keeps the pipes open: then give up on them 5 s after "exit".
   const exited = new Promise<number | null>((resolve) => {
@@ -125,7 +143,11 @@ export async function startNewswire(
 
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   while (!output.includes('"msg":"newswire listening"')) {
-    if (child.exitCode !== null) throw new Error(`newswire exited with ${child.exitCode} before listening:\n${output}`);
+    if (child.exitCode !== null) {
+      // Let the pipes drain so the error carries the last lines (the reason it refused to start).
+      await exited;
+      throw new NewswireExitedError(child.exitCode, output, errorOutput);
+    }
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
       throw new Error(`newswire did not start in time:\n${output}`);
