@@ -56,6 +56,23 @@ export async function deleteRedisKeys(prefix: string): Promise<void> {
   }
 }
 
+/** The Redis keys under `prefix` (to assert that instances used it). */
+export async function listRedisKeys(prefix: string): Promise<string[]> {
+  const connection = await connectTestRedis(prefix);
+  try {
+    const keys: string[] = [];
+    let cursor = "0";
+    do {
+      const [next, batch] = await connection.client.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 500);
+      keys.push(...batch);
+      cursor = next;
+    } while (cursor !== "0");
+    return keys;
+  } finally {
+    await connection.close();
+  }
+}
+
 /** Waits until GET /api/health answers 200. */
 export async function waitForHealth(url: string, timeoutMs = 30_000): Promise<void> {
   await eventually(

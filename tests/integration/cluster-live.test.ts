@@ -176,11 +176,12 @@ describe("the instance a reader is connected to dies", () => {
     const reader = await socketReader("Socket.IO through HAProxy", cluster.lbUrl!);
     let disconnected = false;
     reader.live.socket.on("disconnect", () => (disconnected = true));
-    const holder = await eventually(async () => {
+    // (An object: index 0 is a valid answer, and `eventually` waits for a truthy one.)
+    const { holder } = await eventually(async () => {
       const after = await socketCounts();
       const grown = after.map((count, i) => count - before[i]);
-      return grown.filter((delta) => delta === 1).length === 1 && grown.every((delta) => delta >= 0) ? grown.indexOf(1) : undefined;
-    }, "the instance holding the reader").then((index) => index as number);
+      return grown.filter((delta) => delta === 1).length === 1 && grown.every((delta) => delta >= 0) ? { holder: grown.indexOf(1) } : undefined;
+    }, "the instance holding the reader");
     const others = [0, 1, 2].filter((i) => i !== holder);
 
     await publishOn(others[0], source, ["kill before"]);
