@@ -23,9 +23,14 @@ export class RedisUnavailableError extends Error {
   }
 }
 
-/** Connects, and waits (up to `timeoutMs`) for Redis to answer: a wrong REDIS_URL stops the start. */
+/**
+ * Connects, and waits (up to `timeoutMs`) for Redis to answer: a wrong REDIS_URL stops the start. Generous,
+ * because a start is busy (migrations, Next) and a loaded machine delays everything: 5 s once refused a Redis
+ * that was answering.
+ */
 export async function connectRedis(options: { url: string; prefix: string; logger: Logger; timeoutMs?: number }): Promise<RedisConnection> {
   const { logger } = options;
+  const timeoutMs = options.timeoutMs ?? 20_000;
   const client = new Redis(options.url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
@@ -45,7 +50,7 @@ export async function connectRedis(options: { url: string; prefix: string; logge
   try {
     await Promise.race([
       client.connect(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${options.timeoutMs ?? 5_000} ms`)), options.timeoutMs ?? 5_000).unref()),
+      new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref()),
     ]);
     await client.ping();
   } catch (error) {
