@@ -19,8 +19,9 @@ import { reconnectStorm } from "./scenarios/reconnect-storm";
 import { homepage } from "./scenarios/homepage";
 import { ingestion } from "./scenarios/ingestion";
 import { freshness } from "./scenarios/freshness";
+import { sourcesScale } from "./scenarios/sources-scale";
 
-const SCENARIOS: Scenario[] = [fanoutSocketIo, fanoutSse, reconnectStorm, homepage, ingestion, freshness];
+const SCENARIOS: Scenario[] = [fanoutSocketIo, fanoutSse, reconnectStorm, homepage, ingestion, freshness, sourcesScale];
 
 function usage(): never {
   process.stderr.write(
