@@ -1,19 +1,31 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { notFound, redirect } from "next/navigation";
 import { getEnv } from "@/lib/env";
 import type { SourceHealth } from "@/lib/domain/article";
-import { getSources } from "@/lib/queries/sources";
+import { getSourceSummary, getSourcesPage, type SourceSummary } from "@/lib/queries/sources";
 import { categoryHref, categoryLabel, sourceHref } from "@/components/articles/category";
+import { firstParam, type SearchParams } from "@/components/articles/page-data";
 import { explainFetchError, sourceStatus, type HealthStatus } from "@/components/articles/source-health";
 import { TimeAgo } from "@/components/articles/time-ago";
 
 export const dynamic = "force-dynamic";
 
-export async function generateMetadata(): Promise<Metadata> {
+/** `?after=` / `?before=`: the cursors of the page links below (opaque; a bad one is a 404). */
+async function readPosition(searchParams: SearchParams): Promise<{ after?: string; before?: string }> {
+  const params = await searchParams;
+  return { after: firstParam(params.after), before: firstParam(params.before) };
+}
+
+export async function generateMetadata({ searchParams }: { searchParams: SearchParams }): Promise<Metadata> {
+  const { after, before } = await readPosition(searchParams);
+  const later = after !== undefined || before !== undefined;
   return {
-    title: "Sources",
+    title: later ? "Sources (continued)" : "Sources",
     description: "Every publisher Newswire follows, how fresh its stories are, and whether its feed is working.",
+    // Every page of the list is one document to search engines: the first.
     alternates: { canonical: `${getEnv().publicUrl}/sources` },
+    robots: later ? { index: false, follow: true } : undefined,
   };
 }
 
@@ -24,29 +36,66 @@ const STATUS_STYLE: Record<HealthStatus, string> = {
   pending: "bg-sunken text-muted",
 };
 
-export default async function SourcesPage() {
-  const sources = await getSources();
+function summaryLine({ total, failing }: SourceSummary): string {
+  if (total === 0) return "No sources yet.";
+  const followed = `${total.toLocaleString("en-US")} ${total === 1 ? "publisher" : "publishers"} followed`;
+  return followed + (failing > 0 ? `, ${failing.toLocaleString("en-US")} with a feed that is failing right now.` : ", all feeds working.");
+}
+
+export default async function SourcesPage({ searchParams }: { searchParams: SearchParams }) {
+  const position = await readPosition(searchParams);
+  // One page of rows and one aggregate for the counts: the cost does not grow with the number of sources.
+  const [page, summary] = await Promise.all([getSourcesPage(position), getSourceSummary()]);
+  if (!page) notFound();
+  // "Previous" from the second page lands here: that is the first page, under its own address.
+  if (position.before !== undefined && position.after === undefined && page.previousCursor === null) redirect("/sources");
   const now = Date.now();
-  const failing = sources.filter((source) => sourceStatus(source) === "failing").length;
+  const later = position.after !== undefined || position.before !== undefined;
 
   return (
     <div>
       <header className="mb-8 border-b-2 border-ink pb-3">
         <h1 className="font-serif text-3xl font-bold sm:text-4xl">Sources</h1>
-        <p className="mt-2 text-muted">
-          {sources.length === 0
-            ? "No sources yet."
-            : `${sources.length} ${sources.length === 1 ? "publisher" : "publishers"} followed` +
-              (failing > 0 ? `, ${failing} with a feed that is failing right now.` : ", all feeds working.")}
+        <p className="mt-2 text-muted" data-testid="sources-summary">
+          {summaryLine(summary)}
         </p>
       </header>
 
       <ul data-testid="source-list" className="divide-y divide-line">
-        {sources.map((source) => (
+        {page.sources.map((source) => (
           <SourceRow key={source.id} source={source} now={now} />
         ))}
       </ul>
+      {page.sources.length === 0 && later ? <p className="py-5 text-muted">No more sources here.</p> : null}
+
+      <PageLinks previousCursor={page.previousCursor} nextCursor={page.nextCursor} showFirst={later && page.previousCursor === null} />
     </div>
+  );
+}
+
+/** Plain links (no JavaScript needed, no prefetching of the next page's render). */
+function PageLinks({ previousCursor, nextCursor, showFirst }: { previousCursor: string | null; nextCursor: string | null; showFirst: boolean }) {
+  if (previousCursor === null && nextCursor === null && !showFirst) return null;
+  const link = "rounded-md border border-line-strong bg-surface px-4 py-2 text-sm font-semibold hover:bg-sunken";
+  return (
+    <nav aria-label="Pages of sources" className="mt-10 flex items-center justify-between gap-4" data-testid="source-pages">
+      {previousCursor !== null ? (
+        <Link href={`/sources?before=${encodeURIComponent(previousCursor)}`} rel="prev" prefetch={false} className={link}>
+          ← Previous
+        </Link>
+      ) : showFirst ? (
+        <Link href="/sources" prefetch={false} className={link}>
+          ← First page
+        </Link>
+      ) : (
+        <span />
+      )}
+      {nextCursor !== null ? (
+        <Link href={`/sources?after=${encodeURIComponent(nextCursor)}`} rel="next" prefetch={false} className={link}>
+          Next →
+        </Link>
+      ) : null}
+    </nav>
   );
 }
 

@@ -2,6 +2,7 @@
 import { Prisma } from "./generated/sqlite/client";
 import { dbKind, getDb, type Db } from "./client";
 import type { SourceHealth } from "../domain/article";
+import type { SourceKey } from "../domain/source-cursor";
 
 /** What the ingestion pipeline needs to fetch a source. */
 export type SourceForFetch = {
@@ -263,13 +264,144 @@ function toSourceHealth(row: SourceHealthRow, newestArticleAt: Date | null = nul
   };
 }
 
+/**
+ * Health columns plus two per-source aggregates as correlated subqueries. Each reads only its own source's
+ * articles through the (sourceId, …) indexes, so a page of 100 sources costs about the same at 100 or at
+ * 100,000 articles. Prisma's `_count` instead joins a count grouped over the whole Article table, and a
+ * groupBy for the newest article of a 1,000-source page exceeds SQLite's 999 bound parameters.
+ */
+const SOURCE_HEALTH_SQL = `SELECT s."id", s."slug", s."name", s."feedUrl", s."siteUrl", s."category", s."lastFetchedAt",
+    s."lastSuccessAt", s."lastError", s."errorCount", s."nextCheckAt",
+    (SELECT COUNT(*) FROM "Article" a WHERE a."sourceId" = s."id") AS "articleCount",
+    (SELECT MAX(a."publishedAt") FROM "Article" a WHERE a."sourceId" = s."id") AS "newestArticleAt"
+  FROM "Source" s`;
+
+/** Raw rows differ by engine: SQLite gives counts as bigint and MAX() of a date as text, PostgreSQL gives Dates. */
+type RawDate = Date | string | number | null;
+type SourceHealthRawRow = {
+  id: number | bigint;
+  slug: string;
+  name: string;
+  feedUrl: string;
+  siteUrl: string | null;
+  category: string;
+  lastFetchedAt: RawDate;
+  lastSuccessAt: RawDate;
+  lastError: string | null;
+  errorCount: number | bigint;
+  nextCheckAt: RawDate;
+  articleCount: number | bigint;
+  newestArticleAt: RawDate;
+};
+
+function isoOrNull(value: RawDate): string | null {
+  if (value === null || value === undefined) return null;
+  const date = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+function fromHealthRow(row: SourceHealthRawRow): SourceHealth {
+  return {
+    id: Number(row.id),
+    slug: row.slug,
+    name: row.name,
+    url: row.feedUrl,
+    siteUrl: row.siteUrl,
+    category: row.category,
+    lastFetchedAt: isoOrNull(row.lastFetchedAt),
+    lastSuccessAt: isoOrNull(row.lastSuccessAt),
+    lastError: row.lastError,
+    errorCount: Number(row.errorCount),
+    articleCount: Number(row.articleCount),
+    nextCheckAt: isoOrNull(row.nextCheckAt) ?? new Date(0).toISOString(),
+    newestArticleAt: isoOrNull(row.newestArticleAt),
+  };
+}
+
+/** Placeholders differ by engine: `?` for SQLite, `$n` for PostgreSQL. */
+function sqlParams(db: Db) {
+  const values: unknown[] = [];
+  const postgres = dbKind(db) === "postgresql";
+  return {
+    values,
+    add(value: unknown): string {
+      values.push(value);
+      return postgres ? `$${values.length}` : "?";
+    },
+  };
+}
+
+/** Every source with its health, by name. For the admin page, category pages and the sitemap. */
 export async function listSourcesWithHealth(db: Db = getDb()): Promise<SourceHealth[]> {
-  const [rows, newest] = await Promise.all([
-    db.source.findMany({ select: sourceHealthSelect, orderBy: { name: "asc" } }),
-    db.article.groupBy({ by: ["sourceId"], _max: { publishedAt: true } }),
-  ]);
-  const newestBySource = new Map(newest.map((group) => [group.sourceId, group._max.publishedAt]));
-  return rows.map((row) => toSourceHealth(row, newestBySource.get(row.id) ?? null));
+  const rows = await db.$queryRawUnsafe<SourceHealthRawRow[]>(`${SOURCE_HEALTH_SQL} ORDER BY s."name", s."id"`);
+  return rows.map(fromHealthRow);
+}
+
+export type SourcePageQuery = {
+  /** Which keyset: by id (the API), or by name then id (the /sources page). */
+  order: SourceKey["order"];
+  /** Rows strictly after this key, ascending. */
+  after?: SourceKey;
+  /** Rows strictly before this key (the previous page), returned ascending. */
+  before?: SourceKey;
+  limit: number;
+};
+
+/**
+ * One page of sources with their health, by keyset: a row-value comparison on the order's columns, so a
+ * deep page costs what the first one does (no OFFSET). Ask for limit + 1 to learn whether another page
+ * follows.
+ */
+export async function listSourceHealthPage(query: SourcePageQuery, db: Db = getDb()): Promise<SourceHealth[]> {
+  const params = sqlParams(db);
+  const key = query.after ?? query.before;
+  if (key && key.order !== query.order) throw new Error(`a ${key.order} key cannot page in ${query.order} order`);
+  const descending = query.after === undefined && query.before !== undefined;
+  const comparison = descending ? "<" : ">";
+  let where = "";
+  if (key?.order === "id") where = `WHERE s."id" ${comparison} ${params.add(key.id)}`;
+  else if (key?.order === "name") where = `WHERE (s."name", s."id") ${comparison} (${params.add(key.name)}, ${params.add(key.id)})`;
+  const direction = descending ? "DESC" : "ASC";
+  const orderBy = query.order === "id" ? `s."id" ${direction}` : `s."name" ${direction}, s."id" ${direction}`;
+  const sql = `${SOURCE_HEALTH_SQL} ${where} ORDER BY ${orderBy} LIMIT ${params.add(query.limit)}`;
+  const rows = (await db.$queryRawUnsafe<SourceHealthRawRow[]>(sql, ...params.values)).map(fromHealthRow);
+  return descending ? rows.reverse() : rows;
+}
+
+/** sourceStatus's "failing": a non-empty last error, or failed checks counted since the last success. */
+const FAILING_SQL = `(COALESCE("lastError", '') <> '' OR "errorCount" > 0)`;
+
+export type SourceSummary = { total: number; failing: number; pending: number };
+
+/**
+ * How many sources there are and how many are failing or not checked yet, in one aggregate query (no rows
+ * loaded). "Failing" and "pending" mean what sourceStatus (components/articles/source-health.ts) shows.
+ */
+export async function summarizeSources(db: Db = getDb()): Promise<SourceSummary> {
+  const [row] = await db.$queryRawUnsafe<{ total: number | bigint; failing: number | bigint | null; pending: number | bigint | null }[]>(
+    `SELECT COUNT(*) AS "total",
+       COUNT(CASE WHEN ${FAILING_SQL} THEN 1 END) AS "failing",
+       COUNT(CASE WHEN NOT (${FAILING_SQL}) AND "lastFetchedAt" IS NULL THEN 1 END) AS "pending"
+     FROM "Source"`,
+  );
+  return { total: Number(row?.total ?? 0), failing: Number(row?.failing ?? 0), pending: Number(row?.pending ?? 0) };
+}
+
+/** What an OPML export needs of a source. */
+export type SourceForExport = { id: number; name: string; feedUrl: string; siteUrl: string | null; category: string };
+
+/**
+ * One batch of sources for an export, ordered by category then id and continuing after `after`: the
+ * category index serves the order, so walking every source is one pass and arrives grouped by category.
+ */
+export async function listSourcesForExport(after: { category: string; id: number } | null, limit: number, db: Db = getDb()): Promise<SourceForExport[]> {
+  const params = sqlParams(db);
+  const where = after ? `WHERE ("category", "id") > (${params.add(after.category)}, ${params.add(after.id)})` : "";
+  const rows = await db.$queryRawUnsafe<(Omit<SourceForExport, "id"> & { id: number | bigint })[]>(
+    `SELECT "id", "name", "feedUrl", "siteUrl", "category" FROM "Source" ${where} ORDER BY "category", "id" LIMIT ${params.add(limit)}`,
+    ...params.values,
+  );
+  return rows.map((row) => ({ ...row, id: Number(row.id) }));
 }
 
 export async function findSourceHealthBySlug(slug: string, db: Db = getDb()): Promise<SourceHealth | null> {
@@ -278,8 +410,9 @@ export async function findSourceHealthBySlug(slug: string, db: Db = getDb()): Pr
 }
 
 export async function findSourceHealthById(id: number, db: Db = getDb()): Promise<SourceHealth | null> {
-  const row = await db.source.findUnique({ where: { id }, select: sourceHealthSelect });
-  return row ? toSourceHealth(row) : null;
+  const params = sqlParams(db);
+  const rows = await db.$queryRawUnsafe<SourceHealthRawRow[]>(`${SOURCE_HEALTH_SQL} WHERE s."id" = ${params.add(id)}`, ...params.values);
+  return rows.length === 0 ? null : fromHealthRow(rows[0]);
 }
 
 export async function listCategories(db: Db = getDb()): Promise<{ slug: string; sourceCount: number }[]> {

@@ -29,8 +29,9 @@ describe("API route table", () => {
     expect(checkApiRoute("/api/sources/12/refresh", "POST")).toEqual({ ok: true });
     const missing = checkApiRoute("/api/nope", "GET");
     expect(missing).toMatchObject({ ok: false, status: 404 });
-    const wrong = checkApiRoute("/api/sources/1", "GET");
-    expect(wrong).toMatchObject({ ok: false, status: 405, allow: "DELETE" });
+    expect(checkApiRoute("/api/sources/1", "GET")).toEqual({ ok: true });
+    const wrong = checkApiRoute("/api/sources/1", "PUT");
+    expect(wrong).toMatchObject({ ok: false, status: 405, allow: "GET, DELETE, HEAD" });
     if (!wrong.ok) expect(JSON.parse(wrong.body).error.code).toBe("method_not_allowed");
   });
 });

@@ -28,7 +28,7 @@ export type ApiRoute = {
 export const API_ROUTES: ApiRoute[] = [
   { pattern: /^\/api\/articles$/, file: "app/api/articles/route.ts", methods: ["GET"], maxBodyBytes: NO_BODY_MAX_BYTES },
   { pattern: /^\/api\/sources$/, file: "app/api/sources/route.ts", methods: ["GET", "POST"], maxBodyBytes: NEW_SOURCE_MAX_BYTES },
-  { pattern: /^\/api\/sources\/[^/]+$/, file: "app/api/sources/[id]/route.ts", methods: ["DELETE"], maxBodyBytes: NO_BODY_MAX_BYTES },
+  { pattern: /^\/api\/sources\/[^/]+$/, file: "app/api/sources/[id]/route.ts", methods: ["GET", "DELETE"], maxBodyBytes: NO_BODY_MAX_BYTES },
   { pattern: /^\/api\/sources\/[^/]+\/refresh$/, file: "app/api/sources/[id]/refresh/route.ts", methods: ["POST"], maxBodyBytes: NO_BODY_MAX_BYTES },
   { pattern: /^\/api\/opml$/, file: "app/api/opml/route.ts", methods: ["GET", "POST"], maxBodyBytes: OPML_MAX_BYTES },
   { pattern: /^\/api\/stories$/, file: "app/api/stories/route.ts", methods: ["GET"], maxBodyBytes: NO_BODY_MAX_BYTES },

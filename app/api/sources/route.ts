@@ -1,4 +1,4 @@
-import { getSources } from "@/lib/queries/sources";
+import { querySources } from "@/lib/queries/sources";
 import { withErrors, readJson } from "@/lib/http/json-error";
 import { requireAdmin } from "@/lib/http/admin-auth";
 import { NEW_SOURCE_MAX_BYTES } from "@/lib/http/api-routes";
@@ -8,8 +8,10 @@ import { getRuntime } from "@/lib/runtime";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withErrors(async () => {
-  return Response.json({ sources: await getSources() }, { headers: { "cache-control": "no-store" } });
+export const GET = withErrors(async (request: Request) => {
+  const params = new URL(request.url).searchParams;
+  const page = await querySources({ limit: params.get("limit"), cursor: params.get("cursor") });
+  return Response.json(page, { headers: { "cache-control": "no-store" } });
 });
 
 export const POST = withErrors(async (request: Request) => {
