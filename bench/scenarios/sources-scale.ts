@@ -17,7 +17,7 @@ import { HttpLoader } from "../lib/http-load";
 import { NewswireServer } from "../lib/newswire";
 import { onCleanup } from "../lib/procs";
 import type { Row } from "../lib/results";
-import type { Scenario, ScenarioContext, ScenarioOutput } from "../lib/scenario";
+import { cpuMsOf, type Scenario, type ScenarioContext, type ScenarioOutput } from "../lib/scenario";
 import { summarize, roundSummary, type Summary } from "../lib/stats";
 import { articleRows, createMigratedDatabase, insertArticles, insertSources, isoDb, openDb } from "../lib/seed";
 import { ensureDir, prng, removeSqlite, round, sleep, WORK_DIR } from "../lib/util";
@@ -45,16 +45,20 @@ function timedGet(url: string, headers: Record<string, string> = UNCACHED): Prom
   });
 }
 
-/** The same request `samples` times in a row: latency summary and the last response. */
-async function sample(url: string, samples: number): Promise<{ latency: Summary; last: Timed }> {
+/**
+ * The same request `samples` times in a row: latency summary, the last response, and the server's CPU time
+ * per request (user + system, from /proc; steadier than wall time on a busy machine).
+ */
+async function sample(url: string, samples: number, serverPid?: number): Promise<{ latency: Summary; last: Timed; cpuMs: number }> {
   const times: number[] = [];
   let last: Timed | undefined;
+  const cpuBefore = cpuMsOf(serverPid);
   for (let i = 0; i < samples; i++) {
     last = await timedGet(url);
     if (last.status !== 200) throw new Error(`GET ${url} → ${last.status}: ${last.body.slice(0, 200)}`);
     times.push(last.ms);
   }
-  return { latency: summarize(times), last: last! };
+  return { latency: summarize(times), last: last!, cpuMs: (cpuMsOf(serverPid) - cpuBefore) / samples };
 }
 
 /** The href of the page's rel="next" link (paged /sources), if any. */
@@ -124,15 +128,17 @@ async function run(context: ScenarioContext): Promise<ScenarioOutput> {
 
     // ---- One request at a time.
     await server.profilePhase("single");
+    const pid = server.serverPid();
     const idleHealth = await sample(`${base}/api/health`, context.quick ? 10 : 50);
-    const firstPage = await sample(`${base}/sources`, samples);
+    const firstPage = await sample(`${base}/sources`, samples, pid);
     const secondHref = nextLink(firstPage.last.body);
-    const secondPage = secondHref ? await sample(new URL(secondHref, base).toString(), samples) : null;
+    const secondPage = secondHref ? await sample(new URL(secondHref, base).toString(), samples, pid) : null;
+    const staticPage = await sample(`${base}/about`, samples, pid);
     const rowsOnFirstPage = (firstPage.last.body.match(/data-testid="source-row"/g) ?? []).length;
-    context.log(`/sources: ${kib(firstPage.last.bytes)} KiB, ${rowsOnFirstPage} rows, p50 ${ms(firstPage.latency.p50)} ms; next page: ${secondPage ? `${kib(secondPage.last.bytes)} KiB, p50 ${ms(secondPage.latency.p50)} ms` : "none"}`);
+    context.log(`/sources: ${kib(firstPage.last.bytes)} KiB, ${rowsOnFirstPage} rows, p50 ${ms(firstPage.latency.p50)} ms, server CPU ${ms(firstPage.cpuMs)} ms (/about ${ms(staticPage.cpuMs)} ms); next page: ${secondPage ? `${kib(secondPage.last.bytes)} KiB, p50 ${ms(secondPage.latency.p50)} ms` : "none"}`);
 
-    const apiDefault = await sample(`${base}/api/sources`, samples);
-    const apiMax = await sample(`${base}/api/sources?limit=1000`, samples);
+    const apiDefault = await sample(`${base}/api/sources`, samples, pid);
+    const apiMax = await sample(`${base}/api/sources?limit=1000`, samples, pid);
     // Every page of the API by cursor: how long a client takes to read all sources, and whether it sees each once.
     const walkStarted = performance.now();
     const seen = new Set<number>();
@@ -153,7 +159,7 @@ async function run(context: ScenarioContext): Promise<ScenarioOutput> {
     context.log(`/api/sources: default ${kib(apiDefault.last.bytes)} KiB p50 ${ms(apiDefault.latency.p50)} ms; limit=1000 ${kib(apiMax.last.bytes)} KiB p50 ${ms(apiMax.latency.p50)} ms; all ${seen.size} in ${pages} pages, ${ms(walkMs)} ms, ${duplicates} duplicates`);
 
     const rssBeforeOpml = peakRssMiB(server.serverPid());
-    const opml = await sample(`${base}/api/opml`, samples);
+    const opml = await sample(`${base}/api/opml`, samples, pid);
     const opmlOutlines = (opml.last.body.match(/xmlUrl="/g) ?? []).length;
     const rssAfterOpml = peakRssMiB(server.serverPid());
     context.log(`/api/opml: ${kib(opml.last.bytes)} KiB, ${opmlOutlines} feeds, ttfb ${ms(opml.last.ttfbMs)} ms, p50 ${ms(opml.latency.p50)} ms, chunked ${opml.last.chunked}; server peak RSS ${rssBeforeOpml} → ${rssAfterOpml} MiB`);
@@ -180,9 +186,10 @@ async function run(context: ScenarioContext): Promise<ScenarioOutput> {
     const rows: Row[] = [
       { case: `/sources, ${sourceCount} sources`, measure: "HTML size (KiB, uncompressed)", value: kib(firstPage.last.bytes), target: "≤ 512 KiB", pass: judge(firstPage.last.bytes <= 512 * 1024) },
       { case: `/sources, ${sourceCount} sources`, measure: "render p50 / max (ms), one at a time", value: `${ms(firstPage.latency.p50)} / ${ms(firstPage.latency.max)}`, target: "p50 ≤ 250 ms", pass: judge(firstPage.latency.p50 <= 250) },
+      { case: `/sources, ${sourceCount} sources`, measure: "server CPU per render (ms; baseline: /about)", value: ms(firstPage.cpuMs), baseline: ms(staticPage.cpuMs), ratio: round(firstPage.cpuMs / staticPage.cpuMs, 1), target: "(context)", pass: null },
       { case: "/sources, the page after (its Next link)", measure: "HTML KiB; render p50 (ms)", value: secondPage ? `${kib(secondPage.last.bytes)}; ${ms(secondPage.latency.p50)}` : "no Next link", target: "(context)", pass: null },
-      { case: "GET /api/sources (default)", measure: "size (KiB); p50 (ms)", value: `${kib(apiDefault.last.bytes)}; ${ms(apiDefault.latency.p50)}`, target: "(context)", pass: null },
-      { case: "GET /api/sources?limit=1000", measure: "size (KiB); p50 (ms)", value: `${kib(apiMax.last.bytes)}; ${ms(apiMax.latency.p50)}`, target: "(context)", pass: null },
+      { case: "GET /api/sources (default)", measure: "size (KiB); p50 (ms); server CPU (ms)", value: `${kib(apiDefault.last.bytes)}; ${ms(apiDefault.latency.p50)}; ${ms(apiDefault.cpuMs)}`, target: "(context)", pass: null },
+      { case: "GET /api/sources?limit=1000", measure: "size (KiB); p50 (ms); server CPU (ms)", value: `${kib(apiMax.last.bytes)}; ${ms(apiMax.latency.p50)}; ${ms(apiMax.cpuMs)}`, target: "(context)", pass: null },
       { case: "every source by cursor, limit=1000", measure: "pages; ms; seen / duplicates", value: `${pages}; ${ms(walkMs)}; ${seen.size} / ${duplicates}`, target: `${sourceCount} / 0`, pass: judge(seen.size === sourceCount && duplicates === 0) },
       { case: "GET /api/opml", measure: "KiB; ttfb / total p50 (ms)", value: `${kib(opml.last.bytes)}; ${ms(opml.last.ttfbMs)} / ${ms(opml.latency.p50)}`, target: `${sourceCount} feeds`, pass: judge(opmlOutlines === sourceCount) },
       { case: "server peak RSS", measure: "before / after the OPML exports (MiB)", value: `${rssBeforeOpml} / ${rssAfterOpml}`, target: "(context)", pass: null },
@@ -209,12 +216,13 @@ async function run(context: ScenarioContext): Promise<ScenarioOutput> {
         sourceCount,
         articleCount,
         rowsOnFirstPage,
-        sourcesPage: { bytes: firstPage.last.bytes, latency: roundSummary(firstPage.latency) },
-        nextPage: secondPage ? { href: secondHref, bytes: secondPage.last.bytes, latency: roundSummary(secondPage.latency) } : null,
-        apiDefault: { bytes: apiDefault.last.bytes, latency: roundSummary(apiDefault.latency) },
-        apiLimit1000: { bytes: apiMax.last.bytes, latency: roundSummary(apiMax.latency) },
+        sourcesPage: { bytes: firstPage.last.bytes, latency: roundSummary(firstPage.latency), serverCpuMs: ms(firstPage.cpuMs) },
+        nextPage: secondPage ? { href: secondHref, bytes: secondPage.last.bytes, latency: roundSummary(secondPage.latency), serverCpuMs: ms(secondPage.cpuMs) } : null,
+        staticPage: { bytes: staticPage.last.bytes, latency: roundSummary(staticPage.latency), serverCpuMs: ms(staticPage.cpuMs) },
+        apiDefault: { bytes: apiDefault.last.bytes, latency: roundSummary(apiDefault.latency), serverCpuMs: ms(apiDefault.cpuMs) },
+        apiLimit1000: { bytes: apiMax.last.bytes, latency: roundSummary(apiMax.latency), serverCpuMs: ms(apiMax.cpuMs) },
         walk: { pages, ms: ms(walkMs), seen: seen.size, duplicates },
-        opml: { bytes: opml.last.bytes, outlines: opmlOutlines, ttfbMs: ms(opml.last.ttfbMs), chunked: opml.last.chunked, latency: roundSummary(opml.latency) },
+        opml: { bytes: opml.last.bytes, outlines: opmlOutlines, ttfbMs: ms(opml.last.ttfbMs), chunked: opml.last.chunked, latency: roundSummary(opml.latency), serverCpuMs: ms(opml.cpuMs) },
         peakRssMiB: { beforeOpml: rssBeforeOpml, afterOpml: rssAfterOpml },
         healthIdle: roundSummary(idleHealth.latency),
         healthDuringRenders: { ...roundSummary(health), statuses: probeStatuses },

@@ -33,10 +33,10 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
 }
 
 export async function getSource(request: APIRequestContext, id: number): Promise<SourceHealth | undefined> {
-  const response = await request.get("/api/sources");
+  const response = await request.get(`/api/sources/${id}`);
+  if (response.status() === 404) return undefined;
   expect(response.status()).toBe(200);
-  const { sources } = (await response.json()) as { sources: SourceHealth[] };
-  return sources.find((source) => source.id === id);
+  return ((await response.json()) as { source: SourceHealth }).source;
 }
 
 export async function articlesOf(request: APIRequestContext, sourceSlug: string, limit = 100): Promise<Article[]> {

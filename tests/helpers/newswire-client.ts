@@ -90,14 +90,27 @@ export class NewswireClient {
     };
   }
 
+  /** Every source, following nextCursor through the pages of GET /api/sources. */
   async sources(): Promise<SourceHealth[]> {
-    const response = await this.request("GET", "/api/sources");
-    if (response.status !== 200) throw new Error(`GET /api/sources → ${response.status}: ${response.text}`);
-    return response.json().sources;
+    const all: SourceHealth[] = [];
+    let cursor: string | null = null;
+    do {
+      const path: string = `/api/sources?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+      const response = await this.request("GET", path);
+      if (response.status !== 200) throw new Error(`GET ${path} → ${response.status}: ${response.text}`);
+      const page: { sources: SourceHealth[]; nextCursor: string | null } = response.json();
+      all.push(...page.sources);
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    return all;
   }
 
+  /** GET /api/sources/:id; undefined when there is no such source. */
   async source(id: number): Promise<SourceHealth | undefined> {
-    return (await this.sources()).find((source) => source.id === id);
+    const response = await this.request("GET", `/api/sources/${id}`);
+    if (response.status === 404) return undefined;
+    if (response.status !== 200) throw new Error(`GET /api/sources/${id} → ${response.status}: ${response.text}`);
+    return response.json().source;
   }
 
   async articles(query: Record<string, string | number> = {}): Promise<{ articles: Article[]; nextCursor: string | null }> {

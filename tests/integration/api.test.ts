@@ -504,7 +504,7 @@ describe("errors outside the listed routes", () => {
   });
 
   it("answers an unsupported method on an API route with 405 and the JSON error shape", async () => {
-    expectJsonError(await api.request("GET", `/api/sources/${world.id}`), 405);
+    expectJsonError(await api.request("PATCH", `/api/sources/${world.id}`, { admin: true, body: {} }), 405);
     expectJsonError(await api.request("PUT", "/api/sources", { admin: true, body: {} }), 405);
   });
 });
