@@ -3,10 +3,11 @@ import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import { getEnv } from "@/lib/env";
 import type { SourceHealth } from "@/lib/domain/article";
-import { getSourceSummary, getSourcesPage, type SourceSummary } from "@/lib/queries/sources";
+import { getSourceSummary, getSourcesPage } from "@/lib/queries/sources";
 import { categoryHref, categoryLabel, sourceHref } from "@/components/articles/category";
 import { firstParam, type SearchParams } from "@/components/articles/page-data";
 import { explainFetchError, sourceStatus, type HealthStatus } from "@/components/articles/source-health";
+import { describeSourceSummary } from "@/components/articles/sources-summary";
 import { TimeAgo } from "@/components/articles/time-ago";
 
 export const dynamic = "force-dynamic";
@@ -36,12 +37,6 @@ const STATUS_STYLE: Record<HealthStatus, string> = {
   pending: "bg-sunken text-muted",
 };
 
-function summaryLine({ total, failing }: SourceSummary): string {
-  if (total === 0) return "No sources yet.";
-  const followed = `${total.toLocaleString("en-US")} ${total === 1 ? "publisher" : "publishers"} followed`;
-  return followed + (failing > 0 ? `, ${failing.toLocaleString("en-US")} with a feed that is failing right now.` : ", all feeds working.");
-}
-
 export default async function SourcesPage({ searchParams }: { searchParams: SearchParams }) {
   const position = await readPosition(searchParams);
   // One page of rows and one aggregate for the counts: the cost does not grow with the number of sources.
@@ -57,7 +52,7 @@ export default async function SourcesPage({ searchParams }: { searchParams: Sear
       <header className="mb-8 border-b-2 border-ink pb-3">
         <h1 className="font-serif text-3xl font-bold sm:text-4xl">Sources</h1>
         <p className="mt-2 text-muted" data-testid="sources-summary">
-          {summaryLine(summary)}
+          {describeSourceSummary(summary)}
         </p>
       </header>
 
