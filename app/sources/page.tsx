@@ -68,7 +68,7 @@ export default async function SourcesPage({ searchParams }: { searchParams: Sear
   );
 }
 
-/** Plain links (no JavaScript needed, no prefetching of the next page's render). */
+/** Links that work without JavaScript (they render as plain <a>), never prefetched: a prefetch would be a render. */
 function PageLinks({ previousCursor, nextCursor, showFirst }: { previousCursor: string | null; nextCursor: string | null; showFirst: boolean }) {
   if (previousCursor === null && nextCursor === null && !showFirst) return null;
   const link = "rounded-md border border-line-strong bg-surface px-4 py-2 text-sm font-semibold hover:bg-sunken";
