@@ -11,7 +11,7 @@ import type { ArticleCandidate } from "../domain/feed";
 import { sha256Hex } from "../domain/hash";
 import type { SourceKey } from "../domain/source-cursor";
 import { insertNewArticles } from "./articles";
-import { disconnectDb } from "./client";
+import { disconnectDb, getDb } from "./client";
 import {
   findSourceHealthById,
   insertSource,
@@ -19,6 +19,7 @@ import {
   listSourcesForExport,
   listSourcesWithHealth,
   recordFetchOutcome,
+  sourcePageStatement,
   summarizeSources,
   type SourceForExport,
 } from "./sources";
@@ -146,6 +147,23 @@ for (const kind of ["sqlite", "postgresql"] as const) {
       expect([...first, ...remaining.flat()].map((source) => source.id)).toEqual([...ids, added.id]);
       expect(rest.flat().map((source) => source.id)).toEqual(ids.slice(7));
       ids.push(added.id);
+    });
+
+    // SQLite's plan, which is what a file-backed site runs on (PostgreSQL plans by statistics).
+    if (kind === "sqlite") it("reads a page through an index range, never sorting the whole Source table", async () => {
+      const queries: Parameters<typeof sourcePageStatement>[0][] = [
+        { order: "name", limit: 101 },
+        { order: "name", after: { order: "name", name: "Echo", id: 3 }, limit: 101 },
+        { order: "name", before: { order: "name", name: "Echo", id: 3 }, limit: 101 },
+        { order: "id", after: { order: "id", id: 3 }, limit: 1001 },
+      ];
+      for (const query of queries) {
+        const { sql, values } = sourcePageStatement(query);
+        const plan = (await getDb().$queryRawUnsafe<{ detail: string }[]>(`EXPLAIN QUERY PLAN ${sql}`, ...values)).map((row) => row.detail);
+        // Without the index (or with the subqueries in the sorting query) this reads "SCAN s" + a sort of every row.
+        expect(plan.filter((detail) => /^SCAN s\b/.test(detail) && !/USING (COVERING )?INDEX/.test(detail)), plan.join(" | ")).toEqual([]);
+        expect(plan.join(" | ")).toMatch(query.order === "name" ? /Source_name_id_idx/ : /INTEGER PRIMARY KEY \(rowid>\?\)/);
+      }
     });
 
     it("carries each source's health, article count and newest article, the same on a page and alone", async () => {

@@ -270,11 +270,11 @@ function toSourceHealth(row: SourceHealthRow, newestArticleAt: Date | null = nul
  * 100,000 articles. Prisma's `_count` instead joins a count grouped over the whole Article table, and a
  * groupBy for the newest article of a 1,000-source page exceeds SQLite's 999 bound parameters.
  */
-const SOURCE_HEALTH_SQL = `SELECT s."id", s."slug", s."name", s."feedUrl", s."siteUrl", s."category", s."lastFetchedAt",
+const SOURCE_HEALTH_COLUMNS = `s."id", s."slug", s."name", s."feedUrl", s."siteUrl", s."category", s."lastFetchedAt",
     s."lastSuccessAt", s."lastError", s."errorCount", s."nextCheckAt",
     (SELECT COUNT(*) FROM "Article" a WHERE a."sourceId" = s."id") AS "articleCount",
-    (SELECT MAX(a."publishedAt") FROM "Article" a WHERE a."sourceId" = s."id") AS "newestArticleAt"
-  FROM "Source" s`;
+    (SELECT MAX(a."publishedAt") FROM "Article" a WHERE a."sourceId" = s."id") AS "newestArticleAt"`;
+const SOURCE_HEALTH_SQL = `SELECT ${SOURCE_HEALTH_COLUMNS} FROM "Source" s`;
 
 /** Raw rows differ by engine: SQLite gives counts as bigint and MAX() of a date as text, PostgreSQL gives Dates. */
 type RawDate = Date | string | number | null;
@@ -294,9 +294,9 @@ type SourceHealthRawRow = {
   newestArticleAt: RawDate;
 };
 
-function isoOrNull(value: RawDate): string | null {
+function isoOrNull(value: RawDate | bigint): string | null {
   if (value === null || value === undefined) return null;
-  const date = value instanceof Date ? value : new Date(value);
+  const date = value instanceof Date ? value : new Date(typeof value === "bigint" ? Number(value) : value);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
@@ -353,6 +353,13 @@ export type SourcePageQuery = {
  * follows.
  */
 export async function listSourceHealthPage(query: SourcePageQuery, db: Db = getDb()): Promise<SourceHealth[]> {
+  const { sql, values } = sourcePageStatement(query, db);
+  const rows = (await db.$queryRawUnsafe<SourceHealthRawRow[]>(sql, ...values)).map(fromHealthRow);
+  return query.after === undefined && query.before !== undefined ? rows.reverse() : rows;
+}
+
+/** The statement behind listSourceHealthPage (exported for the test that checks its query plan). */
+export function sourcePageStatement(query: SourcePageQuery, db: Db = getDb()): { sql: string; values: unknown[] } {
   const params = sqlParams(db);
   const key = query.after ?? query.before;
   if (key && key.order !== query.order) throw new Error(`a ${key.order} key cannot page in ${query.order} order`);
@@ -363,9 +370,14 @@ export async function listSourceHealthPage(query: SourcePageQuery, db: Db = getD
   else if (key?.order === "name") where = `WHERE (s."name", s."id") ${comparison} (${params.add(key.name)}, ${params.add(key.id)})`;
   const direction = descending ? "DESC" : "ASC";
   const orderBy = query.order === "id" ? `s."id" ${direction}` : `s."name" ${direction}, s."id" ${direction}`;
-  const sql = `${SOURCE_HEALTH_SQL} ${where} ORDER BY ${orderBy} LIMIT ${params.add(query.limit)}`;
-  const rows = (await db.$queryRawUnsafe<SourceHealthRawRow[]>(sql, ...params.values)).map(fromHealthRow);
-  return descending ? rows.reverse() : rows;
+  // The page's ids first (an index range: Source_name_id_idx or the primary key), then their columns and
+  // aggregates: SQLite computes a row's subqueries before it sorts, so selecting them in the sorting query
+  // would count articles for every source, not for one page.
+  const sql = `SELECT ${SOURCE_HEALTH_COLUMNS}
+    FROM (SELECT s."id" FROM "Source" s ${where} ORDER BY ${orderBy} LIMIT ${params.add(query.limit)}) page
+    JOIN "Source" s ON s."id" = page."id"
+    ORDER BY ${orderBy}`;
+  return { sql, values: params.values };
 }
 
 /** sourceStatus's "failing": a non-empty last error, or failed checks counted since the last success. */
