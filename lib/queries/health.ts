@@ -3,6 +3,7 @@
 // also the database check) serves every caller for a few seconds, and concurrent callers share the one in
 // flight. The cache is per process: it caches a read, and each process reports its own view of the database.
 import { summarizeSources, type SourceSummary } from "../db/sources";
+import { cachedRead } from "./cached-read";
 
 export type HealthReport = { database: true; sources: SourceSummary; checkedAt: Date } | { database: false; checkedAt: Date };
 
@@ -25,8 +26,6 @@ export function createHealthCheck(options: HealthCheckOptions = {}) {
   const ttlMs = options.ttlMs ?? HEALTH_TTL_MS;
   const timeoutMs = options.timeoutMs ?? HEALTH_TIMEOUT_MS;
   const now = options.now ?? Date.now;
-  let cached: { report: HealthReport; at: number } | null = null;
-  let inFlight: Promise<HealthReport> | null = null;
 
   async function check(): Promise<HealthReport> {
     let timer: NodeJS.Timeout | undefined;
@@ -44,15 +43,8 @@ export function createHealthCheck(options: HealthCheckOptions = {}) {
     }
   }
 
-  return async function getHealth(): Promise<HealthReport> {
-    if (cached && now() - cached.at < ttlMs) return cached.report;
-    inFlight ??= check().then((report) => {
-      cached = { report, at: now() };
-      inFlight = null;
-      return report;
-    });
-    return inFlight;
-  };
+  // check() never rejects, so an unreachable database is reported for the time to live too.
+  return cachedRead(check, ttlMs, now);
 }
 
 const processHealth = createHealthCheck();

@@ -12,6 +12,7 @@ import {
 } from "../db/sources";
 import type { SourceHealth } from "../domain/article";
 import { categoryName } from "../domain/category";
+import { cachedRead } from "./cached-read";
 import { ValidationError } from "../domain/errors";
 import { decodeSourceCursor, encodeSourceCursor, tryDecodeSourceCursor, MAX_SOURCE_CURSOR_LENGTH } from "../domain/source-cursor";
 
@@ -98,8 +99,13 @@ export async function getSourcesPage(
   };
 }
 
+/** How long the /sources summary line may be old: it scans the Source table, the rows below it do not. */
+export const SOURCE_SUMMARY_TTL_MS = 2_000;
+const cachedSummary = cachedRead(() => summarizeSources(), SOURCE_SUMMARY_TTL_MS);
+
+/** Counts for the /sources summary line, at most SOURCE_SUMMARY_TTL_MS old. */
 export async function getSourceSummary(): Promise<SourceSummary> {
-  return summarizeSources();
+  return cachedSummary();
 }
 
 /** Batches of sources for an export, grouped by category (category order, then id), read lazily. */
