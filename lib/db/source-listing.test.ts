@@ -14,6 +14,7 @@ import { insertNewArticles } from "./articles";
 import { disconnectDb, getDb } from "./client";
 import {
   findSourceHealthById,
+  findSourceHealthBySlug,
   insertSource,
   listSourceHealthPage,
   listSourcesForExport,
@@ -173,8 +174,12 @@ for (const kind of ["sqlite", "postgresql"] as const) {
       expect(page.find((source) => source.id === failing)).toMatchObject({ lastError: "HTTP 503", errorCount: 1, articleCount: 0, newestArticleAt: null });
       expect(page.find((source) => source.id === ids[3])!.lastSuccessAt).toMatch(/^\d{4}-\d\d-\d\dT.*Z$/);
       expect(typeof mine.nextCheckAt).toBe("string");
-      for (const source of page) expect(await findSourceHealthById(source.id)).toEqual(source);
+      for (const source of page) {
+        expect(await findSourceHealthById(source.id)).toEqual(source);
+        expect(await findSourceHealthBySlug(source.slug)).toEqual(source);
+      }
       expect(await findSourceHealthById(987_654)).toBeNull();
+      expect(await findSourceHealthBySlug("no-such-source")).toBeNull();
     });
 
     it("summarizes health in one query, agreeing with what the page shows for each source", async () => {

@@ -417,8 +417,9 @@ export async function listSourcesForExport(after: { category: string; id: number
 }
 
 export async function findSourceHealthBySlug(slug: string, db: Db = getDb()): Promise<SourceHealth | null> {
-  const row = await db.source.findUnique({ where: { slug }, select: sourceHealthSelect });
-  return row ? toSourceHealth(row) : null;
+  const params = sqlParams(db);
+  const rows = await db.$queryRawUnsafe<SourceHealthRawRow[]>(`${SOURCE_HEALTH_SQL} WHERE s."slug" = ${params.add(slug)}`, ...params.values);
+  return rows.length === 0 ? null : fromHealthRow(rows[0]);
 }
 
 export async function findSourceHealthById(id: number, db: Db = getDb()): Promise<SourceHealth | null> {
