@@ -33,6 +33,11 @@ describe("querySources (GET /api/sources)", () => {
     expect(page.nextCursor).toEqual(expect.any(String));
   });
 
+  it("takes empty parameters as not given", async () => {
+    const page = await querySources({ limit: "", cursor: "" });
+    expect(page.sources.map((source) => source.id)).toEqual(allIds.slice(0, DEFAULT_SOURCE_PAGE_SIZE));
+  });
+
   it(`answers at most ${MAX_SOURCE_PAGE_SIZE}, and the cursor leads to the rest`, async () => {
     const first = await querySources({ limit: "1000" });
     expect(first.sources).toHaveLength(MAX_SOURCE_PAGE_SIZE);

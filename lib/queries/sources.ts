@@ -47,7 +47,8 @@ export type SourceListPage = { sources: SourceHealth[]; nextCursor: string | nul
  * and new sources come last, so a client walking every page sees each source once.
  */
 export async function querySources(raw: { limit?: string | null; cursor?: string | null }): Promise<SourceListPage> {
-  const parsed = sourceQuerySchema.safeParse({ limit: raw.limit ?? undefined, cursor: raw.cursor ?? undefined });
+  // An empty parameter (`?limit=&cursor=`, as a form or a template leaves it) means "not given", as in /api/articles.
+  const parsed = sourceQuerySchema.safeParse({ limit: raw.limit || undefined, cursor: raw.cursor || undefined });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = String(issue.path[0] ?? "query");
