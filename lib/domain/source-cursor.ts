@@ -2,7 +2,7 @@
 // reading them). Two orders, each with its own cursor kind so that one cannot be passed where the other is
 // expected:
 //   "id"   – the API's order: ids never change and new sources always come last, so a client walking every
-//            page sees each source once even while sources are added (docs/decisions/0010);
+//            page sees each source once even while sources are added (docs/decisions/0011);
 //   "name" – the /sources page's order, alphabetical as readers scan it; the id breaks ties between names.
 // On the wire a cursor is base64url of a small JSON array. Clients must treat it as opaque.
 import { ValidationError } from "./errors";
