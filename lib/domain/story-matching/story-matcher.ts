@@ -1,0 +1,450 @@
+// Groups articles into stories — one event covered by several outlets in their own words — as they arrive.
+//
+// Each article is compared with the articles of the last two days through an inverted index: IDF-weighted
+// terms of headline and summary (cosine), adjusted for names (outlets of one event name the same things),
+// for values that cannot both be true of one event (two central banks, two scores, two storms), and for time.
+// A story is joined on its best link AND its mean link over members, so one article half-way between two
+// events cannot chain them; an article that strongly matches two compatible stories merges them.
+// Everything is deterministic: the same articles added in the same order give the same stories, on every
+// server. See docs/decisions/0008-story-matching.md.
+import { ConflictError, ValidationError } from "../errors";
+import { analyzeArticle, ENTITY, IN_SUMMARY, IN_TITLE } from "./article-features";
+import { DEFAULT_TUNING, type StoryMatchingTuning } from "./matching-tuning";
+import { describeTerm, MAGNITUDE_TOLERANCE, type TermKind } from "./term-kinds";
+
+export type ArticleToMatch = {
+  id: number;
+  sourceId: number;
+  title: string;
+  /** Plain text; may be empty. */
+  summary?: string | null;
+  publishedAtMs: number;
+};
+
+export type MatchResult = {
+  /** The story the article is in now: an existing story's id, or the article's own id for a new story. */
+  storyId: number;
+  /** True when the article joined an existing story. */
+  joined: boolean;
+  /** Stories absorbed into storyId because this article strongly matched them too (their ids are gone). */
+  mergedStoryIds: number[];
+};
+
+export type StorySnapshot = {
+  id: number;
+  /** In the order they were added. */
+  articleIds: number[];
+  /** Distinct sources, in the order they first covered the story. */
+  sourceIds: number[];
+  /** Two or more distinct sources: a source's own follow-ups do not count twice. */
+  coveredBySeveralSources: boolean;
+  firstPublishedAtMs: number;
+  lastPublishedAtMs: number;
+};
+
+type Term = {
+  text: string;
+  kind: TermKind;
+  /** Stored articles containing the term, oldest first. */
+  postings: StoredArticle[];
+  /** Articles showing the term capitalised / in lower case mid-sentence: a lexicon of names. */
+  capitalised: number;
+  lowercase: number;
+};
+
+type Story = { id: number; seq: number; members: StoredArticle[] };
+
+type StoredArticle = {
+  id: number;
+  sourceId: number;
+  publishedAtMs: number;
+  seq: number;
+  otherScript: boolean;
+  story: Story;
+  terms: Term[];
+  /** IN_TITLE | IN_SUMMARY | ENTITY per term. */
+  flags: number[];
+  /** Scratch space of one query: which query last touched it, and its candidate score. */
+  epoch: number;
+  accumulated: number;
+};
+
+/** An article about to be matched, with its weights under the index's current statistics. */
+type Query = {
+  article: StoredArticle;
+  weights: Map<Term, number>;
+  flagsOf: Map<Term, number>;
+  norm: number;
+  entityNormSquared: number;
+};
+
+/** At most this many of the query's rarest terms look for candidates, each reading at most this many postings. */
+const CANDIDATE_TERMS = 12;
+const POSTINGS_READ = 2000;
+/** Terms in more than this share of the index find no candidates on their own (their postings are long). */
+const COMMON_TERM_SHARE = 0.03;
+/** Candidate articles compared in full, best first. */
+const CANDIDATE_ARTICLES = 40;
+/** Members of a story compared with a new article: the most recent ones. */
+const MEMBERS_COMPARED = 24;
+/** A name in the lexicon: seen capitalised mid-sentence in this many articles, and mostly so. */
+const NAME_MIN_ARTICLES = 2;
+
+export class StoryMatcher {
+  private readonly tuning: StoryMatchingTuning;
+  private readonly articles = new Map<number, StoredArticle>();
+  private readonly stories = new Map<number, Story>();
+  private readonly terms = new Map<string, Term>();
+  private seq = 0;
+  private epoch = 0;
+
+  constructor(tuning: Partial<StoryMatchingTuning> = {}) {
+    this.tuning = { ...DEFAULT_TUNING, ...tuning };
+  }
+
+  /** Articles stored (and matchable). */
+  get size(): number {
+    return this.articles.size;
+  }
+
+  get storyCount(): number {
+    return this.stories.size;
+  }
+
+  /** The story an article is in, or undefined if it was never added or has been pruned. */
+  storyOf(articleId: number): number | undefined {
+    return this.articles.get(articleId)?.story.id;
+  }
+
+  story(storyId: number): StorySnapshot | undefined {
+    const story = this.stories.get(storyId);
+    if (!story) return undefined;
+    const sourceIds: number[] = [];
+    for (const member of story.members) if (!sourceIds.includes(member.sourceId)) sourceIds.push(member.sourceId);
+    let first = Infinity;
+    let last = -Infinity;
+    for (const member of story.members) {
+      first = Math.min(first, member.publishedAtMs);
+      last = Math.max(last, member.publishedAtMs);
+    }
+    return {
+      id: story.id,
+      articleIds: story.members.map((member) => member.id),
+      sourceIds,
+      coveredBySeveralSources: sourceIds.length >= 2,
+      firstPublishedAtMs: first,
+      lastPublishedAtMs: last,
+    };
+  }
+
+  /**
+   * Places an article in a story: the best matching existing story, or a new one with the article's id.
+   * Throws ValidationError for a malformed article and ConflictError for an id already added.
+   */
+  add(input: ArticleToMatch): MatchResult {
+    validate(input);
+    if (this.articles.has(input.id) || this.stories.has(input.id)) {
+      throw new ConflictError(`Article ${input.id} is already in the story matcher`, "duplicate_article");
+    }
+    const features = analyzeArticle(input.title, input.summary ?? "", { isKnownName: (stem) => this.isKnownName(stem) });
+    const article: StoredArticle = {
+      id: input.id,
+      sourceId: input.sourceId,
+      publishedAtMs: input.publishedAtMs,
+      seq: this.seq++,
+      otherScript: features.language === "other",
+      story: undefined as unknown as Story,
+      terms: [],
+      flags: [],
+      epoch: 0,
+      accumulated: 0,
+    };
+    for (const [text, flags] of features.terms) {
+      article.terms.push(this.terms.get(text) ?? this.newTerm(text));
+      article.flags.push(flags);
+    }
+
+    const result = this.place(article);
+    this.index(article, features.capitalisedStems, features.lowercaseStems);
+    return result;
+  }
+
+  /** Forgets every article published before `olderThanMs`; a story with no article left goes too. Returns how many. */
+  prune(olderThanMs: number): number {
+    if (!Number.isFinite(olderThanMs)) throw new ValidationError("prune needs a finite time in milliseconds");
+    const dropped = new Set<StoredArticle>();
+    for (const article of this.articles.values()) if (article.publishedAtMs < olderThanMs) dropped.add(article);
+    if (dropped.size === 0) return 0;
+    const touchedTerms = new Set<Term>();
+    const touchedStories = new Set<Story>();
+    for (const article of dropped) {
+      this.articles.delete(article.id);
+      for (const term of article.terms) touchedTerms.add(term);
+      touchedStories.add(article.story);
+    }
+    for (const term of touchedTerms) {
+      term.postings = term.postings.filter((article) => !dropped.has(article));
+      if (term.postings.length === 0) this.terms.delete(term.text);
+    }
+    for (const story of touchedStories) {
+      story.members = story.members.filter((member) => !dropped.has(member));
+      if (story.members.length === 0) this.stories.delete(story.id);
+    }
+    return dropped.size;
+  }
+
+  private newTerm(text: string): Term {
+    const term: Term = { text, kind: describeTerm(text), postings: [], capitalised: 0, lowercase: 0 };
+    this.terms.set(text, term);
+    return term;
+  }
+
+  private isKnownName(stem: string): boolean {
+    const term = this.terms.get(stem);
+    return term !== undefined && term.capitalised >= NAME_MIN_ARTICLES && term.capitalised >= 3 * term.lowercase;
+  }
+
+  /** Adds the article to the inverted index and the name lexicon (after matching: it must not match itself). */
+  private index(article: StoredArticle, capitalisedStems: string[], lowercaseStems: string[]): void {
+    for (const term of article.terms) term.postings.push(article);
+    for (const stem of new Set(capitalisedStems)) {
+      const term = this.terms.get(stem);
+      if (term) term.capitalised += 1;
+    }
+    for (const stem of new Set(lowercaseStems)) {
+      const term = this.terms.get(stem);
+      if (term) term.lowercase += 1;
+    }
+    this.articles.set(article.id, article);
+  }
+
+  private idf(term: Term): number {
+    const n = this.articles.size;
+    const prior = this.tuning.priorArticles;
+    return Math.log((n + prior) / (term.postings.length + prior * term.kind.priorShare + 1));
+  }
+
+  private weight(term: Term, flags: number): number {
+    const { titleWeight, summaryWeight, bothFieldsBonus, entityBoost, numberBoost } = this.tuning;
+    const inTitle = (flags & IN_TITLE) !== 0;
+    const inSummary = (flags & IN_SUMMARY) !== 0;
+    let weight = inTitle ? titleWeight + (inSummary ? bothFieldsBonus : 0) : summaryWeight;
+    if (flags & ENTITY) weight *= entityBoost;
+    else if (term.kind.isTellingNumber) weight *= numberBoost;
+    return weight * this.idf(term);
+  }
+
+  private place(article: StoredArticle): MatchResult {
+    const query = this.query(article);
+    const candidates = this.candidates(query);
+    // Score each candidate story by its links to its members (most recent first).
+    const links = new Map<StoredArticle, number>();
+    const linkTo = (member: StoredArticle) => {
+      let value = links.get(member);
+      if (value === undefined) links.set(member, (value = this.link(query, member)));
+      return value;
+    };
+    const scored: Array<{ story: Story; score: number; best: number }> = [];
+    for (const story of candidates) {
+      let best = 0;
+      let sum = 0;
+      let compared = 0;
+      for (let i = story.members.length - 1; i >= 0 && compared < MEMBERS_COMPARED; i--) {
+        const member = story.members[i];
+        if (Math.abs(member.publishedAtMs - article.publishedAtMs) > this.tuning.maxGapMs) continue;
+        const value = linkTo(member);
+        best = Math.max(best, value);
+        sum += value;
+        compared += 1;
+      }
+      if (compared === 0) continue;
+      const score = this.tuning.maxLinkShare * best + (1 - this.tuning.maxLinkShare) * (sum / compared);
+      scored.push({ story, score, best });
+    }
+    scored.sort((a, b) => b.score - a.score || a.story.seq - b.story.seq);
+    const joinable = scored.filter((entry) => entry.score >= this.tuning.joinScore && entry.best >= this.tuning.minBestLink);
+    if (joinable.length === 0) {
+      const story: Story = { id: article.id, seq: article.seq, members: [article] };
+      article.story = story;
+      this.stories.set(story.id, story);
+      return { storyId: story.id, joined: false, mergedStoryIds: [] };
+    }
+    // The best story, and every other that matches strongly and agrees with it: one event told twice.
+    const together = [joinable[0].story];
+    for (const entry of joinable.slice(1)) {
+      if (entry.score >= this.tuning.mergeScore && joinable[0].score >= this.tuning.mergeScore && together.every((story) => !this.storiesConflict(story, entry.story))) {
+        together.push(entry.story);
+      }
+    }
+    together.sort((a, b) => a.seq - b.seq);
+    const survivor = together[0];
+    const mergedStoryIds: number[] = [];
+    for (const absorbed of together.slice(1)) {
+      for (const member of absorbed.members) member.story = survivor;
+      survivor.members.push(...absorbed.members);
+      this.stories.delete(absorbed.id);
+      mergedStoryIds.push(absorbed.id);
+    }
+    if (mergedStoryIds.length > 0) survivor.members.sort((a, b) => a.seq - b.seq);
+    survivor.members.push(article);
+    article.story = survivor;
+    return { storyId: survivor.id, joined: true, mergedStoryIds };
+  }
+
+  private query(article: StoredArticle): Query {
+    const weights = new Map<Term, number>();
+    const flagsOf = new Map<Term, number>();
+    let normSquared = 0;
+    let entityNormSquared = 0;
+    for (let i = 0; i < article.terms.length; i++) {
+      const term = article.terms[i];
+      const weight = this.weight(term, article.flags[i]);
+      weights.set(term, weight);
+      flagsOf.set(term, article.flags[i]);
+      normSquared += weight * weight;
+      if (article.flags[i] & ENTITY) entityNormSquared += weight * weight;
+    }
+    return { article, weights, flagsOf, norm: Math.sqrt(normSquared), entityNormSquared };
+  }
+
+  /** Stories of the stored articles that share the query's rarest terms, within the time window. */
+  private candidates(query: Query): Story[] {
+    const epoch = ++this.epoch;
+    const n = this.articles.size;
+    const ranked = [...query.weights.keys()]
+      .filter((term) => term.postings.length > 0)
+      .sort((a, b) => a.postings.length - b.postings.length || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+    const commonAbove = Math.max(50, n * COMMON_TERM_SHARE);
+    const touched: StoredArticle[] = [];
+    ranked.forEach((term, rank) => {
+      if (rank >= CANDIDATE_TERMS || (rank >= 3 && term.postings.length > commonAbove)) return;
+      const weight = query.weights.get(term)!;
+      const postings = term.postings;
+      // Newest first: news is matched against recent news.
+      for (let i = postings.length - 1, read = 0; i >= 0 && read < POSTINGS_READ; i--, read++) {
+        const stored = postings[i];
+        if (stored.epoch !== epoch) {
+          stored.epoch = epoch;
+          stored.accumulated = 0;
+          touched.push(stored);
+        }
+        stored.accumulated += weight;
+      }
+    });
+    const within = touched.filter((stored) => Math.abs(stored.publishedAtMs - query.article.publishedAtMs) <= this.tuning.maxGapMs);
+    within.sort((a, b) => b.accumulated - a.accumulated || a.seq - b.seq);
+    const stories: Story[] = [];
+    for (const stored of within.slice(0, CANDIDATE_ARTICLES)) if (!stories.includes(stored.story)) stories.push(stored.story);
+    return stories;
+  }
+
+  /** How strongly two articles look like one event, 0…1. */
+  private link(query: Query, other: StoredArticle): number {
+    const t = this.tuning;
+    const gap = Math.abs(other.publishedAtMs - query.article.publishedAtMs);
+    if (gap > t.maxGapMs) return 0;
+    let dot = 0;
+    let normSquared = 0;
+    let entityNormSquared = 0;
+    let sharedEntities = 0;
+    for (let i = 0; i < other.terms.length; i++) {
+      const term = other.terms[i];
+      const flags = other.flags[i];
+      const weight = this.weight(term, flags);
+      normSquared += weight * weight;
+      if (flags & ENTITY) entityNormSquared += weight * weight;
+      const queryWeight = query.weights.get(term);
+      if (queryWeight === undefined) continue;
+      dot += queryWeight * weight;
+      if ((flags | query.flagsOf.get(term)!) & ENTITY) sharedEntities += queryWeight * weight;
+    }
+    if (dot === 0 || query.norm === 0 || normSquared === 0) return 0;
+    let score = dot / (query.norm * Math.sqrt(normSquared));
+
+    if (query.entityNormSquared > 0 && entityNormSquared > 0) {
+      const overlap = Math.min(1, sharedEntities / Math.sqrt(query.entityNormSquared * entityNormSquared));
+      score *= t.entityDisagreement + (1 - t.entityDisagreement) * Math.min(1, overlap / t.entityFullOverlap);
+    } else if (query.entityNormSquared > 0 || entityNormSquared > 0) {
+      score *= t.oneSidedEntities;
+    }
+    const conflict = conflictBetween(query.article, other);
+    if (conflict === "hard") score *= t.hardConflict;
+    else if (conflict === "soft") score *= t.softConflict;
+    if (other.sourceId === query.article.sourceId) score *= t.sameSource;
+    if (other.otherScript || query.article.otherScript) score *= t.otherScript;
+    const relativeGap = gap / t.maxGapMs;
+    return score * (1 - t.timeDecay * relativeGap * relativeGap);
+  }
+
+  /** Whether two stories hold values that cannot be one event (any member of one against any of the other). */
+  private storiesConflict(a: Story, b: Story): boolean {
+    return conflictBetween(valuesOfStory(a), valuesOfStory(b)) === "hard";
+  }
+}
+
+type ConflictValues = Map<string, Array<{ term: Term; inTitle: boolean }>>;
+
+/** The article's (or story's) values in each conflict group. */
+function conflictValues(source: StoredArticle | ConflictValues): ConflictValues {
+  if (source instanceof Map) return source;
+  const values: ConflictValues = new Map();
+  for (let i = 0; i < source.terms.length; i++) {
+    const term = source.terms[i];
+    if (!term.kind.conflict) continue;
+    let list = values.get(term.kind.group);
+    if (!list) values.set(term.kind.group, (list = []));
+    list.push({ term, inTitle: (source.flags[i] & IN_TITLE) !== 0 });
+  }
+  return values;
+}
+
+function valuesOfStory(story: Story): ConflictValues {
+  const values: ConflictValues = new Map();
+  for (const member of story.members.slice(-MEMBERS_COMPARED)) {
+    for (const [group, list] of conflictValues(member)) values.set(group, [...(values.get(group) ?? []), ...list]);
+  }
+  return values;
+}
+
+function sameValue(a: Term, b: Term): boolean {
+  if (a === b) return true;
+  if (a.kind.group === "#magnitude") return Math.abs(a.kind.numeric - b.kind.numeric) <= MAGNITUDE_TOLERANCE + 1e-9;
+  return false;
+}
+
+/** "hard" / "soft" when a conflict group has values on both sides and none in common; else null. */
+function conflictBetween(a: StoredArticle | ConflictValues, b: StoredArticle | ConflictValues): "hard" | "soft" | null {
+  const valuesA = conflictValues(a);
+  if (valuesA.size === 0) return null;
+  const valuesB = conflictValues(b);
+  let found: "hard" | "soft" | null = null;
+  for (const [group, listA] of valuesA) {
+    const listB = valuesB.get(group);
+    if (!listB) continue;
+    let termsA = listA;
+    let termsB = listB;
+    if (listA[0].term.kind.headlineDecides) {
+      // "Raises rates after holding them in March": the headline says which way this article's event went.
+      if (listA.some((entry) => entry.inTitle)) termsA = listA.filter((entry) => entry.inTitle);
+      if (listB.some((entry) => entry.inTitle)) termsB = listB.filter((entry) => entry.inTitle);
+    }
+    const agree = termsA.some((x) => termsB.some((y) => sameValue(x.term, y.term)));
+    if (agree) continue;
+    if (listA[0].term.kind.conflict === "hard") return "hard";
+    found = "soft";
+  }
+  return found;
+}
+
+function validate(input: ArticleToMatch): void {
+  if (typeof input !== "object" || input === null) throw new ValidationError("An article to match must be an object");
+  if (!Number.isSafeInteger(input.id)) throw new ValidationError(`Article id must be an integer (got ${String(input.id)})`);
+  if (!Number.isSafeInteger(input.sourceId)) throw new ValidationError(`Article ${input.id}: sourceId must be an integer`);
+  if (typeof input.publishedAtMs !== "number" || !Number.isFinite(input.publishedAtMs)) {
+    throw new ValidationError(`Article ${input.id}: publishedAtMs must be a finite number of milliseconds`);
+  }
+  if (typeof input.title !== "string") throw new ValidationError(`Article ${input.id}: title must be a string`);
+  if (input.summary !== undefined && input.summary !== null && typeof input.summary !== "string") {
+    throw new ValidationError(`Article ${input.id}: summary must be a string when given`);
+  }
+}
