@@ -50,10 +50,8 @@ function normaliseSpellings(text: string): string {
   return text
     .normalize("NFKC")
     .replace(/[\u2018\u2019\u02bc]/g, "'")
-    .replace(/\bU\.S\.(?:A\.)?/g, "US")
-    .replace(/\bU\.K\./g, "UK")
-    .replace(/\bE\.U\./g, "EU")
-    .replace(/\bU\.N\./g, "UN")
+    // Dotted acronyms: "U.S." is US, "F.D.A." is FDA.
+    .replace(/\b(?:\p{Lu}\.){2,}/gu, (acronym) => acronym.replace(/\./g, ""))
     // English possessive: "Arsenal's" is Arsenal.
     .replace(/(\p{L})'s\b/gu, "$1");
 }
@@ -154,19 +152,22 @@ function analyzeField(text: string, field: number, language: Language, features:
       continue;
     }
     const hasDigit = /\d/.test(token.folded);
-    const stem = hasDigit ? token.folded : stemWord(token.lower, language);
-    const mapped = hasDigit ? undefined : wordLookup(token.folded, stem, language, token.original);
+    const capitalised = isCapitalised(token.original);
+    const languageStem = hasDigit ? token.folded : stemWord(token.lower, language);
+    const mapped = hasDigit ? undefined : wordLookup(token.folded, languageStem, language, token.original);
     if (mapped) {
       for (const term of mapped) addTerm(features.terms, term, field);
       continue;
     }
+    // A capitalised word may be a name, and names are spelled alike in every language: one stemmer for all
+    // of them, so the German "Kessler" and "Bayern" meet the English ones (German's stemmer makes "kessl", "bay").
+    const stem = capitalised && !hasDigit && language !== "other" && language !== "en" ? stemWord(token.lower, "en") : languageStem;
     addTerm(features.terms, stem, field);
     if (uninformativeCapitals || NOT_NAMES.has(token.folded)) {
       // Acronyms stay names even in a Title Case headline ("NASA", "IMF"), unless the whole field shouts.
       if (!allCapsField && isAllCaps(token.original) && token.original.length <= 6 && !hasDigit) entityStems.add(stem);
       continue;
     }
-    const capitalised = isCapitalised(token.original);
     if (!token.sentenceStart) {
       if (capitalised) {
         entityStems.add(stem);

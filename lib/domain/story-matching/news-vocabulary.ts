@@ -16,7 +16,7 @@ const CONCEPTS: Array<{ terms: string[]; words: Words }> = [
   {
     terms: ["~dir:up"],
     words: {
-      en: ["raise", "raises", "raised", "hike", "hikes", "hiked", "lift", "lifts", "lifted", "increase", "increases", "increased", "rise", "rises", "rose", "risen", "climb", "climbs", "jump", "jumps", "surge", "surges", "soar", "soars", "boost", "boosts", "tighten", "tightens"],
+      en: ["raise", "raises", "raised", "hike", "hikes", "hiked", "lift", "lifts", "lifted", "increase", "increases", "increased", "rise", "rises", "rose", "risen", "climb", "climbs", "jump", "jumps", "surge", "surges", "soar", "soars", "boost", "boosts", "tighten", "tightens", "accelerate", "accelerates"],
       fr: ["relève", "relever", "augmente", "augmenter", "augmentation", "hausse", "grimpe", "bondit", "remonte"],
       de: ["erhöht", "erhöhen", "erhöhung", "anhebung", "hebt", "steigt", "steigen", "anstieg"],
       es: ["sube", "subir", "subida", "eleva", "elevar", "aumenta", "aumentar", "aumento", "alza", "incrementa"],
@@ -25,7 +25,7 @@ const CONCEPTS: Array<{ terms: string[]; words: Words }> = [
   {
     terms: ["~dir:down"],
     words: {
-      en: ["cut", "cuts", "lower", "lowers", "lowered", "reduce", "reduces", "reduced", "trim", "trims", "trimmed", "slash", "slashes", "slashed", "fall", "falls", "fell", "fallen", "drop", "drops", "dropped", "decline", "declines", "plunge", "plunges", "slump", "slumps", "tumble", "tumbles", "sink", "sinks", "sank", "ease", "eases", "eased", "axe", "axes", "axed", "shed", "sheds"],
+      en: ["cut", "cuts", "lower", "lowers", "lowered", "reduce", "reduces", "reduced", "trim", "trims", "trimmed", "slash", "slashes", "slashed", "fall", "falls", "fell", "fallen", "drop", "drops", "dropped", "decline", "declines", "plunge", "plunges", "slump", "slumps", "tumble", "tumbles", "sink", "sinks", "sank", "ease", "eases", "eased", "axe", "axes", "axed", "shed", "sheds", "slow", "slows", "slowed", "cool", "cools", "cooled", "curb", "curbs"],
       fr: ["baisse", "abaisse", "abaisser", "réduit", "réduire", "recule", "chute", "diminue"],
       de: ["senkt", "senken", "senkung", "sinkt", "fällt", "rückgang", "kürzt"],
       es: ["baja", "bajar", "rebaja", "recorta", "recortar", "recorte", "reduce", "cae", "caída", "desciende"],
@@ -60,6 +60,9 @@ const CONCEPTS: Array<{ terms: string[]; words: Words }> = [
   },
   { terms: ["~quake"], words: { en: ["earthquake", "earthquakes", "quake", "quakes", "tremor", "tremors", "temblor"], fr: ["séisme", "séismes", "tremblement"], de: ["erdbeben", "beben"], es: ["terremoto", "sismo", "seísmo"] } },
   { terms: ["~storm"], words: { en: ["storm", "storms", "hurricane", "typhoon", "cyclone", "gale", "gales"], fr: ["tempête", "ouragan", "cyclone"], de: ["sturm", "orkan", "unwetter", "sturmtief"], es: ["tormenta", "huracán", "borrasca"] } },
+  { terms: ["~shake"], words: { en: ["shake", "shakes", "shook", "rattle", "rattles", "rattled", "rock", "rocks", "rocked", "jolt", "jolts", "jolted"], fr: ["secoue", "ébranle"], de: ["erschüttert"], es: ["sacude", "sacudió"] } },
+  { terms: ["~extend"], words: { en: ["extend", "extends", "extended", "extension", "prolong", "prolongs", "prolonged"], fr: ["prolonge", "prolongation"], de: ["verlängert", "verlängerung"], es: ["prorroga", "prórroga", "extiende"] } },
+  { terms: ["~output"], words: { en: ["output", "production"], fr: ["production"], de: ["produktion", "förderung"], es: ["producción"] } },
   { terms: ["~flood"], words: { en: ["flood", "floods", "flooding", "flooded", "inundation", "deluge"], fr: ["inondation", "inondations", "crue", "crues"], de: ["hochwasser", "überschwemmung", "flut"], es: ["inundación", "inundaciones", "riada"] } },
   { terms: ["~fire"], words: { en: ["wildfire", "wildfires", "bushfire", "blaze", "blazes", "fire", "fires"], fr: ["incendie", "incendies", "feu"], de: ["waldbrand", "brand", "feuer"], es: ["incendio", "incendios", "fuego"] } },
   { terms: ["~heatwave"], words: { en: ["heatwave", "heatwaves"], fr: ["canicule"], de: ["hitzewelle"], es: [] } },
@@ -79,18 +82,18 @@ const CONCEPTS: Array<{ terms: string[]; words: Words }> = [
   { terms: ["~theft"], words: { en: ["robbery", "robberies", "heist", "theft", "stolen", "steal", "stole", "burglary"], de: ["raub", "diebstahl", "gestohlen"], es: ["robo", "robado"] } },
   { terms: ["~acquire"], words: { en: ["acquire", "acquires", "acquired", "acquisition", "buy", "buys", "bought", "takeover", "purchase", "purchases"], fr: ["rachète", "rachat", "acquisition"], de: ["übernimmt", "übernahme", "kauft"], es: ["adquiere", "compra", "adquisición"] } },
   { terms: ["~merger"], words: { en: ["merge", "merger", "merges"], fr: ["fusion"], de: ["fusion"], es: ["fusión"] } },
-  { terms: ["~profit"], words: { en: ["profit", "profits", "earnings"], fr: ["bénéfice", "bénéfices"], de: ["gewinn", "gewinne"], es: ["beneficio", "beneficios", "ganancias"] } },
+  { terms: ["~profit"], words: { en: ["profit", "profits", "=earnings"], fr: ["bénéfice", "bénéfices"], de: ["gewinn", "gewinne"], es: ["beneficio", "beneficios", "ganancias"] } },
   { terms: ["~revenue"], words: { en: ["revenue", "revenues", "sales", "turnover"], fr: ["ventes"], de: ["umsatz"], es: ["ingresos", "ventas", "facturación"] } },
   { terms: ["~launch"], words: { en: ["launch", "launches", "launched", "unveil", "unveils", "unveiled", "introduce", "introduces", "debut", "debuts"], fr: ["lance", "dévoile", "présente"], de: ["präsentiert", "startet"], es: ["lanza", "presenta"] } },
   { terms: ["~ban"], words: { en: ["ban", "bans", "banned", "prohibit", "prohibits", "outlaw", "outlaws"], fr: ["interdit", "interdiction"], de: ["verbietet", "verbot"], es: ["prohíbe", "prohibición"] } },
-  { terms: ["~strike"], words: { en: ["strike", "strikes", "walkout", "walkouts", "stoppage"], fr: ["grève", "grèves"], de: ["streik", "streiks", "streiken"], es: ["huelga", "huelgas"] } },
+  { terms: ["~strike"], words: { en: ["walkout", "walkouts", "stoppage"], fr: ["grève", "grèves"], de: ["streik", "streiks", "streiken"], es: ["huelga", "huelgas"] } },
   { terms: ["~approve"], words: { en: ["approve", "approves", "approved", "approval", "pass", "passes", "passed", "adopt", "adopts", "adopted", "ratify", "ratifies", "ratified", "endorse", "endorses"], fr: ["adopte", "adopté", "approuve", "vote"], de: ["verabschiedet", "beschließt", "billigt"], es: ["aprueba", "aprobó", "aprobación"] } },
   { terms: ["~reject"], words: { en: ["reject", "rejects", "rejected", "veto", "vetoes", "vetoed"], fr: ["rejette"], de: ["lehnt"], es: ["rechaza"] } },
   { terms: ["~court"], words: { en: ["court", "courts", "judge", "judges", "tribunal"], fr: ["tribunal", "juge", "cour"], de: ["gericht", "richter"], es: ["tribunal", "juez", "corte"] } },
   { terms: ["~government"], words: { en: ["government", "cabinet", "administration"], fr: ["gouvernement"], de: ["regierung"], es: ["gobierno"] } },
   { terms: ["~parliament"], words: { en: ["parliament", "lawmakers", "legislators", "mps", "congress", "legislature"], fr: ["parlement", "députés"], de: ["parlament", "bundestag", "abgeordnete"], es: ["parlamento", "diputados", "congreso"] } },
   { terms: ["~election"], words: { en: ["election", "elections", "ballot", "runoff"], fr: ["élection", "élections", "scrutin"], de: ["wahl", "wahlen"], es: ["elecciones", "elección", "comicios"] } },
-  { terms: ["~police"], words: { en: ["police", "officers", "detectives"], fr: ["police", "policiers", "gendarmes"], de: ["polizei"], es: ["policía"] } },
+  { terms: ["~police"], words: { en: ["police", "=officers", "detectives"], fr: ["police", "policiers", "gendarmes"], de: ["polizei"], es: ["policía"] } },
   { terms: ["~flight"], words: { en: ["flight", "flights", "plane", "planes", "jet", "aircraft"], fr: ["vols", "avion", "avions"], de: ["flug", "flüge", "flugzeug"], es: ["vuelo", "vuelos", "avión"] } },
   { terms: ["~cancel"], words: { en: ["cancel", "cancels", "cancelled", "canceled", "scrap", "scraps", "scrapped"], fr: ["annule", "annulé", "annulés"], de: ["abgesagt", "gestrichen"], es: ["cancela", "cancelados", "suspende"] } },
   { terms: ["~outage"], words: { en: ["outage", "outages", "blackout", "blackouts"], fr: ["panne"], de: ["ausfall", "stromausfall", "störung"], es: ["apagón"] } },
@@ -303,10 +306,13 @@ const CAPITALISED_ONLY: Record<string, string[]> = {
 };
 
 const conceptByStem = new Map<string, string[]>();
+const conceptBySurface = new Map<string, string[]>();
 for (const concept of CONCEPTS) {
   for (const [language, words] of Object.entries(concept.words) as Array<[Exclude<Language, "other">, string[]]>) {
     for (const word of words) {
       if (word.includes(" ")) PHRASES.push([foldAccents(word.toLowerCase()), concept.terms]);
+      // "=word": this exact word only, where stemming would catch others ("earnings" but not "earned").
+      else if (word.startsWith("=")) conceptBySurface.set(`${language}:${foldAccents(word.slice(1).toLowerCase())}`, concept.terms);
       // Stemmed exactly as the tokenizer stems (accents still on: the French and Spanish stemmers read them).
       else conceptByStem.set(`${language}:${stemWord(word.toLowerCase().replace(/^s'/, ""), language)}`, concept.terms);
     }
@@ -335,7 +341,8 @@ export function acronymLookup(original: string): string[] | undefined {
 
 /** Terms for one word: a name in any language (folded word), or a concept of the text's language (stem). */
 export function wordLookup(folded: string, stem: string, language: Language, original: string): string[] | undefined {
-  return CAPITALISED_ONLY[original] ?? nameByWord.get(folded) ?? (language === "other" ? undefined : conceptByStem.get(`${language}:${stem}`));
+  if (language === "other") return CAPITALISED_ONLY[original] ?? nameByWord.get(folded);
+  return CAPITALISED_ONLY[original] ?? nameByWord.get(folded) ?? conceptBySurface.get(`${language}:${folded}`) ?? conceptByStem.get(`${language}:${stem}`);
 }
 
 /** Entity terms ("@…") name a thing; their kind (cb, country, org, storm) is the part before ":". */

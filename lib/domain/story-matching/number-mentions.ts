@@ -85,7 +85,7 @@ const RULES: Rule[] = [
   },
   // Earthquake magnitudes: "magnitude 6.1", "6.1-magnitude", "M6.1", "Stärke 6,1", "magnitud 6,1".
   {
-    pattern: /(?<![\p{L}])(?:magnitude|magnitud|st[aä]rke|magnitudo)(?:[- ]of)?\s*-?\s*(\d(?:[.,]\d)?)(?![\d])|(?<![\d.,])(\d(?:[.,]\d)?)\s*-?\s*(?:magnitude|magnitud)(?![\p{L}])|(?<![\p{L}])m ?(\d[.,]\d)(?![\d])/giu,
+    pattern: /(?<![\p{L}])(?:magnitude|magnitud|st[aä]rke|magnitudo)(?:[- ](?:of|to|at|de|von))?\s*-?\s*(\d(?:[.,]\d)?)(?![\d])|(?<![\d.,])(\d(?:[.,]\d)?)\s*-?\s*(?:magnitude|magnitud)(?![\p{L}])|(?<![\p{L}])m ?(\d[.,]\d)(?![\d])/giu,
     read: (m, language) => {
       const value = parseNewsNumber(m[1] ?? m[2] ?? m[3], language);
       return Number.isFinite(value) && value > 0 && value < 10 ? [{ kind: "magnitude", value }] : [];

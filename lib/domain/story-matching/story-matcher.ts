@@ -367,22 +367,23 @@ export class StoryMatcher {
     } else if (query.entityNormSquared > 0 || entityNormSquared > 0) {
       score *= t.oneSidedEntities;
     }
-    const conflict = conflictBetween(query.article, other);
-    if (conflict === "hard") score *= t.hardConflict;
-    else if (conflict === "soft") score *= t.softConflict;
+    score *= conflictFactor(query.article, other, t);
     if (other.sourceId === query.article.sourceId) score *= t.sameSource;
     if (other.otherScript || query.article.otherScript) score *= t.otherScript;
     const relativeGap = gap / t.maxGapMs;
     return score * (1 - t.timeDecay * relativeGap * relativeGap);
   }
 
-  /** Whether two stories hold values that cannot be one event (any member of one against any of the other). */
+  /** Whether two stories hold values that argue against one event (their members' values taken together). */
   private storiesConflict(a: Story, b: Story): boolean {
-    return conflictBetween(valuesOfStory(a), valuesOfStory(b)) === "hard";
+    return conflictFactor(valuesOfStory(a), valuesOfStory(b), this.tuning) < 1;
   }
 }
 
 type ConflictValues = Map<string, Array<{ term: Term; inTitle: boolean }>>;
+
+/** Group under which conflictValues records that an article speaks of an indicator (rates, inflation…). */
+const INDICATOR = "indicator";
 
 /** The article's (or story's) values in each conflict group. */
 function conflictValues(source: StoredArticle | ConflictValues): ConflictValues {
@@ -390,6 +391,7 @@ function conflictValues(source: StoredArticle | ConflictValues): ConflictValues 
   const values: ConflictValues = new Map();
   for (let i = 0; i < source.terms.length; i++) {
     const term = source.terms[i];
+    if (term.kind.isIndicator) values.set(INDICATOR, []);
     if (!term.kind.conflict) continue;
     let list = values.get(term.kind.group);
     if (!list) values.set(term.kind.group, (list = []));
@@ -412,15 +414,23 @@ function sameValue(a: Term, b: Term): boolean {
   return false;
 }
 
-/** "hard" / "soft" when a conflict group has values on both sides and none in common; else null. */
-function conflictBetween(a: StoredArticle | ConflictValues, b: StoredArticle | ConflictValues): "hard" | "soft" | null {
+/**
+ * What is left of a link after conflicts, 0…1: a group with values on both sides and none in common costs
+ * hardConflict or softConflict; a group of names (central banks, storms) where one side names more than
+ * the other ("why the Fed and the ECB diverge" against "Fed raises rates") costs the square root of
+ * hardConflict: a roundup is not the event.
+ */
+function conflictFactor(a: StoredArticle | ConflictValues, b: StoredArticle | ConflictValues, tuning: StoryMatchingTuning): number {
   const valuesA = conflictValues(a);
-  if (valuesA.size === 0) return null;
+  if (valuesA.size === 0) return 1;
   const valuesB = conflictValues(b);
-  let found: "hard" | "soft" | null = null;
+  let factor = 1;
   for (const [group, listA] of valuesA) {
     const listB = valuesB.get(group);
-    if (!listB) continue;
+    if (!listB || listA.length === 0 || listB.length === 0) continue;
+    // "Oil rises as OPEC+ extends cuts": directions differ between events only when both speak of an
+    // indicator (a rate raised vs held); elsewhere the verbs have different subjects.
+    if (group === "~dir" && !(valuesA.has(INDICATOR) && valuesB.has(INDICATOR))) continue;
     let termsA = listA;
     let termsB = listB;
     if (listA[0].term.kind.headlineDecides) {
@@ -428,13 +438,17 @@ function conflictBetween(a: StoredArticle | ConflictValues, b: StoredArticle | C
       if (listA.some((entry) => entry.inTitle)) termsA = listA.filter((entry) => entry.inTitle);
       if (listB.some((entry) => entry.inTitle)) termsB = listB.filter((entry) => entry.inTitle);
     }
-    const agree = termsA.some((x) => termsB.some((y) => sameValue(x.term, y.term)));
-    if (agree) continue;
-    if (listA[0].term.kind.conflict === "hard") return "hard";
-    found = "soft";
+    const unmatchedA = termsA.filter((x) => !termsB.some((y) => sameValue(x.term, y.term))).length;
+    const unmatchedB = termsB.filter((y) => !termsA.some((x) => sameValue(x.term, y.term))).length;
+    const hard = listA[0].term.kind.conflict === "hard";
+    if (unmatchedA === termsA.length) factor *= hard ? tuning.hardConflict : tuning.softConflict;
+    else if (hard && NAME_GROUPS.has(group) && (unmatchedA > 0 || unmatchedB > 0)) factor *= Math.sqrt(tuning.hardConflict);
   }
-  return found;
+  return factor;
 }
+
+/** Conflict groups of names, where naming one more than the other side is a partial conflict. */
+const NAME_GROUPS = new Set(["@cb", "@storm"]);
 
 function validate(input: ArticleToMatch): void {
   if (typeof input !== "object" || input === null) throw new ValidationError("An article to match must be an object");

@@ -22,7 +22,11 @@ export type TermKind = {
   priorShare: number;
   /** Rate moves, scores and magnitudes are as telling as names. */
   isTellingNumber: boolean;
+  /** Rates, inflation, unemployment: the things whose direction (up, held, down) tells events apart. */
+  isIndicator: boolean;
 };
+
+const INDICATORS = new Set(["~rate", "~inflation", "~unemployment"]);
 
 // Words in most news whatever the event: a small prior keeps them from looking rare in a small index.
 const GENERIC_STEMS = new Set(
@@ -80,6 +84,7 @@ export function describeTerm(term: string): TermKind {
     headlineDecides: HEADLINE_GROUPS.has(group),
     priorShare: priorShare(group, value),
     isTellingNumber: group === "#bp" || group === "#score" || group === "#magnitude",
+    isIndicator: INDICATORS.has(term),
   };
 }
 
