@@ -5,10 +5,12 @@ import { foldAccents, guessLanguage, isMostlyOtherScript, isStopword, stemWord, 
 import { extractNumberMentions, numberTerm } from "./number-mentions";
 import { acronymLookup, isEntityTerm, LONGEST_PHRASE, phraseLookup, PHRASE_FIRST_WORDS, wordLookup } from "./news-vocabulary";
 
-/** Bits of a term's flags: where it occurs, and whether it names something. */
+/** Bits of a term's flags: where it occurs, whether it names something, whether it was written capitalised. */
 export const IN_TITLE = 1;
 export const IN_SUMMARY = 2;
 export const ENTITY = 4;
+/** Written with a capital somewhere: a name, or any word of a Title Case headline or of German. */
+export const CAPITALISED = 8;
 
 /** Strangers write feeds: what is read of each field is bounded (outlets' summaries are 1–3 sentences). */
 export const MAX_TITLE_CHARS = 300;
@@ -19,7 +21,7 @@ const MAX_WORD_CHARS = 40;
 
 export type ArticleFeatures = {
   language: Language;
-  /** term → IN_TITLE | IN_SUMMARY | ENTITY bits, headline terms first. */
+  /** term → IN_TITLE | IN_SUMMARY | ENTITY | CAPITALISED bits, headline terms first. */
   terms: Map<string, number>;
   /** Stems seen capitalised / in lower case in the middle of an ordinary sentence (for a lexicon of names). */
   capitalisedStems: string[];
@@ -162,7 +164,7 @@ function analyzeField(text: string, field: number, language: Language, features:
     // A capitalised word may be a name, and names are spelled alike in every language: one stemmer for all
     // of them, so the German "Kessler" and "Bayern" meet the English ones (German's stemmer makes "kessl", "bay").
     const stem = capitalised && !hasDigit && language !== "other" && language !== "en" ? stemWord(token.lower, "en") : languageStem;
-    addTerm(features.terms, stem, field);
+    addTerm(features.terms, stem, capitalised && !hasDigit ? field | CAPITALISED : field);
     if (uninformativeCapitals || NOT_NAMES.has(token.folded)) {
       // Acronyms stay names even in a Title Case headline ("NASA", "IMF"), unless the whole field shouts.
       if (!allCapsField && isAllCaps(token.original) && token.original.length <= 6 && !hasDigit) entityStems.add(stem);

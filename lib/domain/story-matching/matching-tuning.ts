@@ -12,6 +12,10 @@ export type StoryMatchingTuning = {
   summaryWeight: number;
   /** Extra weight of a term in both fields, over titleWeight. */
   bothFieldsBonus: number;
+  /** Against a bare headline (no summary), the other side's summary-only terms count this much. */
+  bareHeadlineSummaryShare: number;
+  /** Two languages: the similarity of names, numbers and concepts alone counts this much. */
+  crossLanguageShare: number;
   /** Multiplier of a term that names something (an entity) and of a rate move, score or magnitude. */
   entityBoost: number;
   numberBoost: number;
@@ -46,6 +50,8 @@ export const DEFAULT_TUNING: StoryMatchingTuning = {
   titleWeight: 2,
   summaryWeight: 1,
   bothFieldsBonus: 0.5,
+  bareHeadlineSummaryShare: 0.5,
+  crossLanguageShare: 0.8,
   entityBoost: 1.5,
   numberBoost: 1.3,
   priorArticles: 300,

@@ -8,7 +8,8 @@
 // Everything is deterministic: the same articles added in the same order give the same stories, on every
 // server. See docs/decisions/0008-story-matching.md.
 import { ConflictError, ValidationError } from "../errors";
-import { analyzeArticle, ENTITY, IN_SUMMARY, IN_TITLE } from "./article-features";
+import * as features from "./article-features";
+import type { Language } from "./language";
 import { DEFAULT_TUNING, type StoryMatchingTuning } from "./matching-tuning";
 import { describeTerm, MAGNITUDE_TOLERANCE, type TermKind } from "./term-kinds";
 
@@ -45,11 +46,14 @@ export type StorySnapshot = {
 type Term = {
   text: string;
   kind: TermKind;
-  /** Stored articles containing the term, oldest first. */
-  postings: StoredArticle[];
+  /** Slots of the stored articles containing the term, in the order they were added (small integers). */
+  postings: number[];
   /** Articles showing the term capitalised / in lower case mid-sentence: a lexicon of names. */
   capitalised: number;
   lowercase: number;
+  /** idf() under the statistics of statsVersion, cached: every comparison reads it. */
+  idf: number;
+  idfVersion: number;
 };
 
 type Story = { id: number; seq: number; members: StoredArticle[] };
@@ -59,34 +63,54 @@ type StoredArticle = {
   sourceId: number;
   publishedAtMs: number;
   seq: number;
-  otherScript: boolean;
+  /** Index into the matcher's slot arrays; reused after the article is pruned. */
+  slot: number;
+  language: Language;
+  /** False for a bare headline: its comparisons weigh the other side's summary less. */
+  hasSummary: boolean;
   story: Story;
   terms: Term[];
-  /** IN_TITLE | IN_SUMMARY | ENTITY per term. */
+  /** IN_TITLE | IN_SUMMARY | ENTITY | CAPITALISED per term. */
   flags: number[];
-  /** Scratch space of one query: which query last touched it, and its candidate score. */
-  epoch: number;
-  accumulated: number;
 };
 
-/** An article about to be matched, with its weights under the index's current statistics. */
+/** Weights of an article's terms under the index's current statistics, and the norms a comparison needs. */
+type Weighted = {
+  /** Full weights, and weights with summary-only terms discounted (against a bare headline). */
+  full: number;
+  short: number;
+  flags: number;
+  /** Names, numbers and concepts: what an article in another language can share with it. */
+  neutral: boolean;
+};
+
 type Query = {
   article: StoredArticle;
-  weights: Map<Term, number>;
-  flagsOf: Map<Term, number>;
+  terms: Map<Term, Weighted>;
   norm: number;
+  shortNorm: number;
+  neutralNorm: number;
   entityNormSquared: number;
 };
 
+// The term flags, read once: an imported binding is a getter call once compiled to CommonJS (tsx), and these
+// are read for every term of every comparison.
+const { analyzeArticle } = features;
+const IN_TITLE = features.IN_TITLE;
+const IN_SUMMARY = features.IN_SUMMARY;
+const ENTITY = features.ENTITY;
+const CAPITALISED = features.CAPITALISED;
+
 /** At most this many of the query's rarest terms look for candidates, each reading at most this many postings. */
 const CANDIDATE_TERMS = 12;
-const POSTINGS_READ = 2000;
+const POSTINGS_READ = 1000;
 /** Terms in more than this share of the index find no candidates on their own (their postings are long). */
-const COMMON_TERM_SHARE = 0.03;
-/** Candidate articles compared in full, best first. */
+const COMMON_TERM_SHARE = 0.01;
+/** Candidate articles whose stories are compared in full, best first, and at most this many stories. */
 const CANDIDATE_ARTICLES = 40;
+const CANDIDATE_STORIES = 8;
 /** Members of a story compared with a new article: the most recent ones. */
-const MEMBERS_COMPARED = 24;
+const MEMBERS_COMPARED = 12;
 /** A name in the lexicon: seen capitalised mid-sentence in this many articles, and mostly so. */
 const NAME_MIN_ARTICLES = 2;
 
@@ -97,6 +121,16 @@ export class StoryMatcher {
   private readonly terms = new Map<string, Term>();
   private seq = 0;
   private epoch = 0;
+  // Per slot: the article, and in typed arrays what the candidate search reads for thousands of postings
+  // per query (publication time, order added, and the query's scratch score), so that loop stays in cache.
+  private slots: Array<StoredArticle | undefined> = [];
+  private readonly freeSlots: number[] = [];
+  private slotTime = new Float64Array(1024);
+  private slotSeq = new Float64Array(1024);
+  private slotScore = new Float64Array(1024);
+  private slotEpoch = new Uint32Array(1024);
+  /** Changes whenever the document frequencies do (an article indexed or pruned). */
+  private statsVersion = 0;
 
   constructor(tuning: Partial<StoryMatchingTuning> = {}) {
     this.tuning = { ...DEFAULT_TUNING, ...tuning };
@@ -146,26 +180,26 @@ export class StoryMatcher {
     if (this.articles.has(input.id) || this.stories.has(input.id)) {
       throw new ConflictError(`Article ${input.id} is already in the story matcher`, "duplicate_article");
     }
-    const features = analyzeArticle(input.title, input.summary ?? "", { isKnownName: (stem) => this.isKnownName(stem) });
+    const analyzed = analyzeArticle(input.title, input.summary ?? "", { isKnownName: (stem) => this.isKnownName(stem) });
     const article: StoredArticle = {
       id: input.id,
       sourceId: input.sourceId,
       publishedAtMs: input.publishedAtMs,
       seq: this.seq++,
-      otherScript: features.language === "other",
+      slot: -1,
+      language: analyzed.language,
+      hasSummary: [...analyzed.terms.values()].some((flags) => (flags & IN_SUMMARY) !== 0),
       story: undefined as unknown as Story,
       terms: [],
       flags: [],
-      epoch: 0,
-      accumulated: 0,
     };
-    for (const [text, flags] of features.terms) {
+    for (const [text, flags] of analyzed.terms) {
       article.terms.push(this.terms.get(text) ?? this.newTerm(text));
       article.flags.push(flags);
     }
 
     const result = this.place(article);
-    this.index(article, features.capitalisedStems, features.lowercaseStems);
+    this.index(article, analyzed.capitalisedStems, analyzed.lowercaseStems);
     return result;
   }
 
@@ -175,17 +209,26 @@ export class StoryMatcher {
     const dropped = new Set<StoredArticle>();
     for (const article of this.articles.values()) if (article.publishedAtMs < olderThanMs) dropped.add(article);
     if (dropped.size === 0) return 0;
+    this.statsVersion += 1;
     const touchedTerms = new Set<Term>();
     const touchedStories = new Set<Story>();
+    const droppedSlots = new Set<number>();
     for (const article of dropped) {
       this.articles.delete(article.id);
       for (const term of article.terms) touchedTerms.add(term);
       touchedStories.add(article.story);
+      droppedSlots.add(article.slot);
     }
     for (const term of touchedTerms) {
-      term.postings = term.postings.filter((article) => !dropped.has(article));
+      term.postings = term.postings.filter((slot) => !droppedSlots.has(slot));
       if (term.postings.length === 0) this.terms.delete(term.text);
     }
+    // Freed slots are reused smallest first, whatever order the articles were dropped in (determinism).
+    for (const slot of [...droppedSlots].sort((a, b) => b - a)) {
+      this.slots[slot] = undefined;
+      this.freeSlots.push(slot);
+    }
+    this.freeSlots.sort((a, b) => b - a);
     for (const story of touchedStories) {
       story.members = story.members.filter((member) => !dropped.has(member));
       if (story.members.length === 0) this.stories.delete(story.id);
@@ -194,7 +237,7 @@ export class StoryMatcher {
   }
 
   private newTerm(text: string): Term {
-    const term: Term = { text, kind: describeTerm(text), postings: [], capitalised: 0, lowercase: 0 };
+    const term: Term = { text, kind: describeTerm(text), postings: [], capitalised: 0, lowercase: 0, idf: 0, idfVersion: -1 };
     this.terms.set(text, term);
     return term;
   }
@@ -206,7 +249,8 @@ export class StoryMatcher {
 
   /** Adds the article to the inverted index and the name lexicon (after matching: it must not match itself). */
   private index(article: StoredArticle, capitalisedStems: string[], lowercaseStems: string[]): void {
-    for (const term of article.terms) term.postings.push(article);
+    article.slot = this.takeSlot(article);
+    for (const term of article.terms) term.postings.push(article.slot);
     for (const stem of new Set(capitalisedStems)) {
       const term = this.terms.get(stem);
       if (term) term.capitalised += 1;
@@ -216,12 +260,36 @@ export class StoryMatcher {
       if (term) term.lowercase += 1;
     }
     this.articles.set(article.id, article);
+    this.statsVersion += 1;
+  }
+
+  private takeSlot(article: StoredArticle): number {
+    const slot = this.freeSlots.pop() ?? this.slots.length;
+    if (slot >= this.slotTime.length) {
+      const grow = <T extends Float64Array | Uint32Array>(array: T, make: (length: number) => T): T => {
+        const bigger = make(array.length * 2);
+        bigger.set(array);
+        return bigger;
+      };
+      this.slotTime = grow(this.slotTime, (length) => new Float64Array(length));
+      this.slotSeq = grow(this.slotSeq, (length) => new Float64Array(length));
+      this.slotScore = grow(this.slotScore, (length) => new Float64Array(length));
+      this.slotEpoch = grow(this.slotEpoch, (length) => new Uint32Array(length));
+    }
+    this.slots[slot] = article;
+    this.slotTime[slot] = article.publishedAtMs;
+    this.slotSeq[slot] = article.seq;
+    this.slotEpoch[slot] = 0;
+    return slot;
   }
 
   private idf(term: Term): number {
+    if (term.idfVersion === this.statsVersion) return term.idf;
     const n = this.articles.size;
     const prior = this.tuning.priorArticles;
-    return Math.log((n + prior) / (term.postings.length + prior * term.kind.priorShare + 1));
+    term.idf = Math.log((n + prior) / (term.postings.length + prior * term.kind.priorShare + 1));
+    term.idfVersion = this.statsVersion;
+    return term.idf;
   }
 
   private weight(term: Term, flags: number): number {
@@ -292,50 +360,109 @@ export class StoryMatcher {
   }
 
   private query(article: StoredArticle): Query {
-    const weights = new Map<Term, number>();
-    const flagsOf = new Map<Term, number>();
+    const terms = new Map<Term, Weighted>();
     let normSquared = 0;
+    let shortNormSquared = 0;
+    let neutralNormSquared = 0;
     let entityNormSquared = 0;
     for (let i = 0; i < article.terms.length; i++) {
       const term = article.terms[i];
-      const weight = this.weight(term, article.flags[i]);
-      weights.set(term, weight);
-      flagsOf.set(term, article.flags[i]);
-      normSquared += weight * weight;
-      if (article.flags[i] & ENTITY) entityNormSquared += weight * weight;
+      const flags = article.flags[i];
+      const full = this.weight(term, flags);
+      const short = flags & IN_TITLE ? full : full * this.tuning.bareHeadlineSummaryShare;
+      const neutral = isNeutral(term, flags);
+      terms.set(term, { full, short, flags, neutral });
+      normSquared += full * full;
+      shortNormSquared += short * short;
+      if (neutral) neutralNormSquared += full * full;
+      if (flags & ENTITY) entityNormSquared += full * full;
     }
-    return { article, weights, flagsOf, norm: Math.sqrt(normSquared), entityNormSquared };
+    return { article, terms, norm: Math.sqrt(normSquared), shortNorm: Math.sqrt(shortNormSquared), neutralNorm: Math.sqrt(neutralNormSquared), entityNormSquared };
   }
 
   /** Stories of the stored articles that share the query's rarest terms, within the time window. */
   private candidates(query: Query): Story[] {
-    const epoch = ++this.epoch;
+    // Epochs tell this query's scratch scores from stale ones without clearing them (wraps after 4e9 queries).
+    const epoch = (this.epoch = (this.epoch % 0xfffffffe) + 1);
     const n = this.articles.size;
-    const ranked = [...query.weights.keys()]
+    const ranked = [...query.terms.keys()]
       .filter((term) => term.postings.length > 0)
       .sort((a, b) => a.postings.length - b.postings.length || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
     const commonAbove = Math.max(50, n * COMMON_TERM_SHARE);
-    const touched: StoredArticle[] = [];
-    ranked.forEach((term, rank) => {
-      if (rank >= CANDIDATE_TERMS || (rank >= 3 && term.postings.length > commonAbove)) return;
-      const weight = query.weights.get(term)!;
+    const touched: number[] = [];
+    const scores = this.slotScore;
+    const epochs = this.slotEpoch;
+    for (let rank = 0; rank < ranked.length && rank < CANDIDATE_TERMS; rank++) {
+      const term = ranked[rank];
+      if (rank >= 3 && term.postings.length > commonAbove) break;
+      const weight = query.terms.get(term)!.full;
       const postings = term.postings;
       // Newest first: news is matched against recent news.
       for (let i = postings.length - 1, read = 0; i >= 0 && read < POSTINGS_READ; i--, read++) {
-        const stored = postings[i];
-        if (stored.epoch !== epoch) {
-          stored.epoch = epoch;
-          stored.accumulated = 0;
-          touched.push(stored);
+        const slot = postings[i];
+        if (epochs[slot] !== epoch) {
+          epochs[slot] = epoch;
+          scores[slot] = 0;
+          touched.push(slot);
         }
-        stored.accumulated += weight;
+        scores[slot] += weight;
       }
-    });
-    const within = touched.filter((stored) => Math.abs(stored.publishedAtMs - query.article.publishedAtMs) <= this.tuning.maxGapMs);
-    within.sort((a, b) => b.accumulated - a.accumulated || a.seq - b.seq);
+    }
+    const best = this.topCandidates(touched, query.article.publishedAtMs);
     const stories: Story[] = [];
-    for (const stored of within.slice(0, CANDIDATE_ARTICLES)) if (!stories.includes(stored.story)) stories.push(stored.story);
+    for (const slot of best) {
+      const story = this.slots[slot]!.story;
+      if (stories.length < CANDIDATE_STORIES && !stories.includes(story)) stories.push(story);
+    }
     return stories;
+  }
+
+  /** Ranks candidate slots: more shared rare terms first, then the earlier added. */
+  private isBetterCandidate(a: number, b: number): boolean {
+    const scores = this.slotScore;
+    return scores[a] > scores[b] || (scores[a] === scores[b] && this.slotSeq[a] < this.slotSeq[b]);
+  }
+
+  /**
+   * The CANDIDATE_ARTICLES best touched slots within the time window, best first. A bounded heap (worst on
+   * top) instead of sorting everything touched: common terms touch thousands.
+   */
+  private topCandidates(touched: number[], publishedAtMs: number): number[] {
+    const maxGapMs = this.tuning.maxGapMs;
+    const times = this.slotTime;
+    const scores = this.slotScore;
+    // Articles sharing under a quarter of the best candidate's rare-term weight cannot win: skip them early.
+    let bestScore = 0;
+    for (const slot of touched) if (scores[slot] > bestScore) bestScore = scores[slot];
+    const floor = bestScore * 0.25;
+    const heap: number[] = [];
+    const worse = (i: number, j: number) => this.isBetterCandidate(heap[j], heap[i]);
+    const swap = (i: number, j: number) => ([heap[i], heap[j]] = [heap[j], heap[i]]);
+    for (const slot of touched) {
+      if (scores[slot] < floor || Math.abs(times[slot] - publishedAtMs) > maxGapMs) continue;
+      if (heap.length < CANDIDATE_ARTICLES) {
+        heap.push(slot);
+        for (let i = heap.length - 1; i > 0; ) {
+          const parent = (i - 1) >> 1;
+          if (!worse(i, parent)) break;
+          swap(i, parent);
+          i = parent;
+        }
+      } else if (this.isBetterCandidate(slot, heap[0])) {
+        heap[0] = slot;
+        for (let i = 0; ; ) {
+          const left = 2 * i + 1;
+          const right = left + 1;
+          let worst = i;
+          if (left < heap.length && worse(left, worst)) worst = left;
+          if (right < heap.length && worse(right, worst)) worst = right;
+          if (worst === i) break;
+          swap(i, worst);
+          i = worst;
+        }
+      }
+    }
+    return heap.sort((a, b) => (this.isBetterCandidate(a, b) ? -1 : this.isBetterCandidate(b, a) ? 1 : 0));
   }
 
   /** How strongly two articles look like one event, 0…1. */
@@ -343,23 +470,37 @@ export class StoryMatcher {
     const t = this.tuning;
     const gap = Math.abs(other.publishedAtMs - query.article.publishedAtMs);
     if (gap > t.maxGapMs) return 0;
+    // A bare headline against a headline with a summary: the summary's extra words should not drown it.
+    const short = !query.article.hasSummary || !other.hasSummary;
+    const crossLanguage = query.article.language !== other.language && query.article.language !== "other" && other.language !== "other";
     let dot = 0;
     let normSquared = 0;
+    let neutralDot = 0;
+    let neutralNormSquared = 0;
     let entityNormSquared = 0;
     let sharedEntities = 0;
     for (let i = 0; i < other.terms.length; i++) {
       const term = other.terms[i];
       const flags = other.flags[i];
-      const weight = this.weight(term, flags);
+      const full = this.weight(term, flags);
+      const weight = short && !(flags & IN_TITLE) ? full * t.bareHeadlineSummaryShare : full;
+      const neutral = crossLanguage && isNeutral(term, flags);
       normSquared += weight * weight;
-      if (flags & ENTITY) entityNormSquared += weight * weight;
-      const queryWeight = query.weights.get(term);
-      if (queryWeight === undefined) continue;
-      dot += queryWeight * weight;
-      if ((flags | query.flagsOf.get(term)!) & ENTITY) sharedEntities += queryWeight * weight;
+      if (neutral) neutralNormSquared += full * full;
+      if (flags & ENTITY) entityNormSquared += full * full;
+      const mine = query.terms.get(term);
+      if (mine === undefined) continue;
+      dot += (short ? mine.short : mine.full) * weight;
+      if (crossLanguage && (neutral || mine.neutral)) neutralDot += mine.full * full;
+      if ((flags | mine.flags) & ENTITY) sharedEntities += mine.full * full;
     }
-    if (dot === 0 || query.norm === 0 || normSquared === 0) return 0;
-    let score = dot / (query.norm * Math.sqrt(normSquared));
+    const queryNorm = short ? query.shortNorm : query.norm;
+    if (dot === 0 || queryNorm === 0 || normSquared === 0) return 0;
+    let score = dot / (queryNorm * Math.sqrt(normSquared));
+    if (crossLanguage && neutralDot > 0 && query.neutralNorm > 0 && neutralNormSquared > 0) {
+      // Outlets in two languages share only names, numbers and concepts: compare those.
+      score = Math.max(score, t.crossLanguageShare * Math.min(1, neutralDot / (query.neutralNorm * Math.sqrt(neutralNormSquared))));
+    }
 
     if (query.entityNormSquared > 0 && entityNormSquared > 0) {
       const overlap = Math.min(1, sharedEntities / Math.sqrt(query.entityNormSquared * entityNormSquared));
@@ -369,7 +510,7 @@ export class StoryMatcher {
     }
     score *= conflictFactor(query.article, other, t);
     if (other.sourceId === query.article.sourceId) score *= t.sameSource;
-    if (other.otherScript || query.article.otherScript) score *= t.otherScript;
+    if (other.language === "other" || query.article.language === "other") score *= t.otherScript;
     const relativeGap = gap / t.maxGapMs;
     return score * (1 - t.timeDecay * relativeGap * relativeGap);
   }
@@ -378,6 +519,11 @@ export class StoryMatcher {
   private storiesConflict(a: Story, b: Story): boolean {
     return conflictFactor(valuesOfStory(a), valuesOfStory(b), this.tuning) < 1;
   }
+}
+
+/** Names, numbers and concepts are alike in every language; other words are not. */
+function isNeutral(term: Term, flags: number): boolean {
+  return term.kind.group !== "" || (flags & (ENTITY | CAPITALISED)) !== 0;
 }
 
 type ConflictValues = Map<string, Array<{ term: Term; inTitle: boolean }>>;
