@@ -94,19 +94,20 @@ function isAllCaps(word: string): boolean {
 }
 
 /**
- * True when capitals in this field say nothing about names: Title Case or ALL CAPS headlines, German (every
- * noun is capitalised), or a field with too few words to tell.
+ * True when capitals in this field say nothing about names: Title Case or ALL CAPS headlines (no content word
+ * left in lower case), German (every noun is capitalised), other scripts. A sentence dense with names still
+ * has its verbs in lower case ("Arsenal beat Chelsea"), so it stays informative.
  */
 function capitalsAreUninformative(tokens: Token[], language: Language): boolean {
   if (language === "de" || language === "other") return true;
   let words = 0;
-  let capitalised = 0;
+  let lowercase = 0;
   for (const token of tokens) {
     if (token.folded.length < 3 || isStopword(token.folded, language) || /\d/.test(token.folded)) continue;
     words += 1;
-    if (isCapitalised(token.original)) capitalised += 1;
+    if (!isCapitalised(token.original)) lowercase += 1;
   }
-  return words >= 3 && capitalised / words >= 0.6;
+  return words >= 3 && lowercase === 0;
 }
 
 type FieldResult = { entityStems: Set<string> };

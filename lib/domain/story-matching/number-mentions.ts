@@ -10,8 +10,12 @@ export type NumberKind = "bp" | "score" | "magnitude" | "pct" | "temperature" | 
 
 export type NumberMention = { kind: NumberKind; value: number | string };
 
-/** Digits with "." or "," inside: "1,200", "4.25", "1.200" (German thousands), "0,25" (French decimal). */
-const NUM = String.raw`\d+(?:[.,]\d+)*`;
+/**
+ * Digits with "." or "," inside: "1,200", "4.25", "1.200" (German thousands), "0,25" (French decimal).
+ * Bounded, and every rule starts it after a non-digit: a stranger's 1,000-digit summary must not make the
+ * regex engine retry from every position (that was quadratic: 28 ms for 1,200 nines).
+ */
+const NUM = String.raw`(?<![\d.,])\d{1,15}(?:[.,]\d{1,15}){0,5}`;
 
 /**
  * Reads a number as written in the given language: "1,200" is 1200 in English, "1.200" is 1200 in German,
@@ -77,7 +81,7 @@ const RULES: Rule[] = [
   },
   // "0.25 point" / "0,5 Punkte": a decimal of points below 5 is a rate move, not a basketball score.
   {
-    pattern: new RegExp(String.raw`(?<![\d.,])(\d*[.,]\d+)\s*-?\s*(?:points?|punkte?|puntos?|punti)\b`, "gi"),
+    pattern: new RegExp(String.raw`(?<![\d.,])(\d{0,15}[.,]\d{1,15})\s*-?\s*(?:points?|punkte?|puntos?|punti)\b`, "gi"),
     read: (m, language) => {
       const value = parseNewsNumber(m[1], language);
       return value < 5 ? bp(value * 100) : [{ kind: "quantity", value: roundQuantity(value) }];
@@ -93,11 +97,11 @@ const RULES: Rule[] = [
   },
   // Percentages, ranges first ("4.25-4.5%").
   {
-    pattern: new RegExp(String.raw`(?<![\d.,])(${NUM})\s*%?\s*[-–]\s*(${NUM})\s*(?:%|percent\b|per cent\b|pour cent\b|prozent\b|por ciento\b|per cento\b)`, "gi"),
+    pattern: new RegExp(String.raw`(${NUM})\s*%?\s*[-–]\s*(${NUM})\s*(?:%|percent\b|per cent\b|pour cent\b|prozent\b|por ciento\b|per cento\b)`, "gi"),
     read: (m, language) => [m[1], m[2]].map((raw) => ({ kind: "pct" as const, value: parseNewsNumber(raw, language) })).filter((mention) => Number.isFinite(mention.value)),
   },
   {
-    pattern: new RegExp(String.raw`(?<![\d.,])(${NUM})\s*(?:%|percent\b|per cent\b|pour cent\b|prozent\b|por ciento\b|per cento\b)`, "gi"),
+    pattern: new RegExp(String.raw`(${NUM})\s*(?:%|percent\b|per cent\b|pour cent\b|prozent\b|por ciento\b|per cento\b)`, "gi"),
     read: (m, language) => {
       const value = parseNewsNumber(m[1], language);
       return Number.isFinite(value) ? [{ kind: "pct", value }] : [];
@@ -105,7 +109,7 @@ const RULES: Rule[] = [
   },
   // Temperatures: "40C", "40 °C", "104 degrees", "40 Grad".
   {
-    pattern: new RegExp(String.raw`(?<![\d.,])(-?${NUM})\s*(?:°\s*[cf]?|c\b|f\b|degrees?(?: celsius| fahrenheit)?\b|grad\b|grados\b)`, "gi"),
+    pattern: new RegExp(String.raw`(-?${NUM})\s*(?:°\s*[cf]?|c\b|f\b|degrees?(?: celsius| fahrenheit)?\b|grad\b|grados\b)`, "gi"),
     read: (m, language) => {
       const value = parseNewsNumber(m[1].replace("-", ""), language);
       return Number.isFinite(value) && value < 200 ? [{ kind: "temperature", value: m[1].startsWith("-") ? -value : value }] : [];
@@ -124,7 +128,7 @@ const RULES: Rule[] = [
   // Money and other quantities with a scale: "$1.2bn", "€500m", "1.2 billion dollars", "2 millions d'euros".
   {
     pattern: new RegExp(
-      String.raw`[$€£¥]\s?(${NUM})\s*(trillions?|tn|trn|billions?|bn|b|millions?|mn|m|k|thousand)?\b|(?<![\d.,])(${NUM})\s*(trillions?|tn|trn|billions?|bn|milliards?|mrd|md|milliarden?|mil millones|miliardi|millions?|mn|mio|millionen?|millones|mill[oó]n|milioni|thousand)\b`,
+      String.raw`[$€£¥]\s?(${NUM})\s*(trillions?|tn|trn|billions?|bn|b|millions?|mn|m|k|thousand)?\b|(${NUM})\s*(trillions?|tn|trn|billions?|bn|milliards?|mrd|md|milliarden?|mil millones|miliardi|millions?|mn|mio|millionen?|millones|mill[oó]n|milioni|thousand)\b`,
       "gi",
     ),
     read: (m, language) => {
@@ -134,7 +138,7 @@ const RULES: Rule[] = [
   },
   // Any other number: a count, a year, an amount. French "1 200" (space-grouped thousands) is one number.
   {
-    pattern: /(?<![\p{L}\d.,])(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+(?:[.,]\d+)*)(?![\p{L}\d])/gu,
+    pattern: /(?<![\p{L}\d.,])(\d{1,3}(?:[ \u00a0\u202f]\d{3}){1,4}|\d{1,15}(?:[.,]\d{1,15}){0,5})(?![\p{L}\d])/gu,
     read: (m, language) => {
       const value = parseNewsNumber(m[1], language);
       return Number.isFinite(value) ? [{ kind: "quantity", value: roundQuantity(value) }] : [];

@@ -3,9 +3,12 @@
 // articles to say (the IDF prior), and whether it gets extra weight.
 import { stemWord } from "./language";
 
-/** Groups whose values exclude each other. Hard: never one event. Soft: rarely one event. */
-const HARD_GROUPS = new Set(["@cb", "@storm", "#bp", "#score", "#magnitude"]);
-const SOFT_GROUPS = new Set(["@country", "~dir", "~outcome"]);
+/**
+ * Groups whose values exclude each other. Hard: never one event. Soft: rarely one event. Directions (raised,
+ * held, cut) count only between articles that both speak of a rate or an indicator (see the matcher).
+ */
+const HARD_GROUPS = new Set(["@cb", "@storm", "#bp", "#score", "#magnitude", "~dir"]);
+const SOFT_GROUPS = new Set(["@country", "~outcome"]);
 /** Groups whose conflicts are read from the headline when it has any (summaries mention context). */
 const HEADLINE_GROUPS = new Set(["~dir", "~outcome"]);
 
