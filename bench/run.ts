@@ -20,8 +20,9 @@ import { homepage } from "./scenarios/homepage";
 import { ingestion } from "./scenarios/ingestion";
 import { freshness } from "./scenarios/freshness";
 import { sourcesScale } from "./scenarios/sources-scale";
+import { storyMatching } from "./scenarios/story-matching";
 
-const SCENARIOS: Scenario[] = [fanoutSocketIo, fanoutSse, reconnectStorm, homepage, ingestion, freshness, sourcesScale];
+const SCENARIOS: Scenario[] = [fanoutSocketIo, fanoutSse, reconnectStorm, homepage, ingestion, freshness, sourcesScale, storyMatching];
 
 function usage(): never {
   process.stderr.write(

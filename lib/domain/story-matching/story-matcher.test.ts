@@ -114,6 +114,32 @@ describe("StoryMatcher: merges", () => {
   });
 });
 
+describe("StoryMatcher: restoring decisions made before", () => {
+  it("remembers restored articles in their stories, and new coverage joins them", () => {
+    const matcher = new StoryMatcher();
+    const fed1 = FED_1();
+    const fed2 = FED_2();
+    matcher.restore(fed1, 77);
+    matcher.restore(fed2, 77);
+    expect(matcher.story(77)?.articleIds).toEqual([fed1.id, fed2.id]);
+    expect(matcher.storyOf(fed2.id)).toBe(77);
+    expect(matcher.add(FED_3())).toMatchObject({ storyId: 77, joined: true });
+    expect(() => matcher.restore(fed1, 77)).toThrow(ConflictError);
+    expect(() => matcher.restore({ ...ECB() }, Number.NaN)).toThrow(ValidationError);
+  });
+
+  it("decides new articles after a restart as the running matcher did, given the same history", () => {
+    nextId = 500;
+    const history = [ECB(), FED_1(), FED_2(), article(5, 3, "Storm Ava floods Lisbon streets", "Storm Ava brought record rain to Lisbon.")];
+    const next = [FED_3(), article(6, 8.5, "Lisbon flooded as Storm Ava hits Portugal", "Record rain from Storm Ava flooded Lisbon.")];
+    const running = new StoryMatcher();
+    const decided = history.map((input) => running.add(input).storyId);
+    const restarted = new StoryMatcher();
+    history.forEach((input, i) => restarted.restore(input, decided[i]));
+    expect(next.map((input) => restarted.add(input))).toEqual(next.map((input) => running.add(input)));
+  });
+});
+
 describe("StoryMatcher: determinism, pruning, bad input", () => {
   const stream = (): ArticleToMatch[] => {
     nextId = 100;

@@ -58,6 +58,9 @@ type Term = {
 
 type Story = { id: number; seq: number; members: StoredArticle[] };
 
+/** Stems an article showed capitalised / in lower case mid-sentence: they feed the lexicon of names. */
+type NameObservations = { capitalised: string[]; lowercase: string[] };
+
 type StoredArticle = {
   id: number;
   sourceId: number;
@@ -176,10 +179,32 @@ export class StoryMatcher {
    * Throws ValidationError for a malformed article and ConflictError for an id already added.
    */
   add(input: ArticleToMatch): MatchResult {
+    const { article, names } = this.stored(input);
+    if (this.stories.has(input.id)) throw new ConflictError(`Story ${input.id} already exists in the story matcher`, "duplicate_article");
+    const result = this.place(article);
+    this.index(article, names);
+    return result;
+  }
+
+  /**
+   * Remembers an article whose story was decided before (stored in the database, or decided by another
+   * instance) without matching it: after a restart, replay the recent articles in id order through restore.
+   * Their stories then take new articles as if this matcher had decided them itself.
+   */
+  restore(input: ArticleToMatch, storyId: number): void {
+    if (!Number.isSafeInteger(storyId)) throw new ValidationError(`Story id must be an integer (got ${String(storyId)})`);
+    const { article, names } = this.stored(input);
+    let story = this.stories.get(storyId);
+    if (!story) this.stories.set(storyId, (story = { id: storyId, seq: article.seq, members: [] }));
+    story.members.push(article);
+    article.story = story;
+    this.index(article, names);
+  }
+
+  /** A validated, analysed article, not yet in any story or index. */
+  private stored(input: ArticleToMatch): { article: StoredArticle; names: NameObservations } {
     validate(input);
-    if (this.articles.has(input.id) || this.stories.has(input.id)) {
-      throw new ConflictError(`Article ${input.id} is already in the story matcher`, "duplicate_article");
-    }
+    if (this.articles.has(input.id)) throw new ConflictError(`Article ${input.id} is already in the story matcher`, "duplicate_article");
     const analyzed = analyzeArticle(input.title, input.summary ?? "", { isKnownName: (stem) => this.isKnownName(stem) });
     const article: StoredArticle = {
       id: input.id,
@@ -197,10 +222,7 @@ export class StoryMatcher {
       article.terms.push(this.terms.get(text) ?? this.newTerm(text));
       article.flags.push(flags);
     }
-
-    const result = this.place(article);
-    this.index(article, analyzed.capitalisedStems, analyzed.lowercaseStems);
-    return result;
+    return { article, names: { capitalised: analyzed.capitalisedStems, lowercase: analyzed.lowercaseStems } };
   }
 
   /** Forgets every article published before `olderThanMs`; a story with no article left goes too. Returns how many. */
@@ -248,14 +270,14 @@ export class StoryMatcher {
   }
 
   /** Adds the article to the inverted index and the name lexicon (after matching: it must not match itself). */
-  private index(article: StoredArticle, capitalisedStems: string[], lowercaseStems: string[]): void {
+  private index(article: StoredArticle, names: NameObservations): void {
     article.slot = this.takeSlot(article);
     for (const term of article.terms) term.postings.push(article.slot);
-    for (const stem of new Set(capitalisedStems)) {
+    for (const stem of new Set(names.capitalised)) {
       const term = this.terms.get(stem);
       if (term) term.capitalised += 1;
     }
-    for (const stem of new Set(lowercaseStems)) {
+    for (const stem of new Set(names.lowercase)) {
       const term = this.terms.get(stem);
       if (term) term.lowercase += 1;
     }
