@@ -13,8 +13,8 @@ export const ENTITY = 4;
 export const CAPITALISED = 8;
 
 /** Strangers write feeds: what is read of each field is bounded (outlets' summaries are 1–3 sentences). */
-export const MAX_TITLE_CHARS = 300;
-export const MAX_SUMMARY_CHARS = 1200;
+const MAX_TITLE_CHARS = 300;
+const MAX_SUMMARY_CHARS = 1200;
 /** Terms kept per article, headline terms first; bounds memory and the cost of one comparison. */
 export const MAX_TERMS = 64;
 const MAX_WORD_CHARS = 40;

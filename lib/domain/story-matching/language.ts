@@ -127,5 +127,3 @@ export function stemWord(word: string, language: Language): string {
     return foldAccents(word);
   }
 }
-
-export const LANGUAGES_WITH_STEMMING: readonly Exclude<Language, "other">[] = STEMMED_LANGUAGES;
