@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConflictError, ValidationError } from "../errors";
+import type { StoryMatcher as StoryDeskMatcher } from "../story-matcher";
 import { StoryMatcher, type ArticleToMatch } from "./story-matcher";
 
 const HOUR = 3600_000;
@@ -111,6 +112,16 @@ describe("StoryMatcher: merges", () => {
     expect(matcher.story(price.id)).toBeUndefined();
     expect(matcher.storyOf(price.id)).toBe(launch.id);
     expect(matcher.storyCount).toBe(1);
+  });
+});
+
+describe("StoryMatcher: as the story desk's matcher", () => {
+  it("assigns like add, through the desk's interface", () => {
+    const desk: StoryDeskMatcher = new StoryMatcher();
+    const first = FED_1();
+    expect(desk.assign({ ...first, summary: first.summary ?? "" })).toMatchObject({ storyId: first.id, mergedStoryIds: [] });
+    const second = FED_2();
+    expect(desk.assign({ ...second, summary: second.summary ?? "" })).toMatchObject({ storyId: first.id, mergedStoryIds: [] });
   });
 });
 

@@ -8,6 +8,7 @@
 // Everything is deterministic: the same articles added in the same order give the same stories, on every
 // server. See docs/decisions/0008-story-matching.md.
 import { ConflictError, ValidationError } from "../errors";
+import type { StoryMatcher as StoryDeskMatcher } from "../story-matcher";
 import * as features from "./article-features";
 import type { Language } from "./language";
 import { DEFAULT_TUNING, type StoryMatchingTuning } from "./matching-tuning";
@@ -117,7 +118,8 @@ const MEMBERS_COMPARED = 12;
 /** A name in the lexicon: seen capitalised mid-sentence in this many articles, and mostly so. */
 const NAME_MIN_ARTICLES = 2;
 
-export class StoryMatcher {
+/** Also the story desk's matcher (lib/domain/story-matcher.ts): `new StoryMatcher()` where it wants one. */
+export class StoryMatcher implements StoryDeskMatcher {
   private readonly tuning: StoryMatchingTuning;
   private readonly articles = new Map<number, StoredArticle>();
   private readonly stories = new Map<number, Story>();
@@ -184,6 +186,11 @@ export class StoryMatcher {
     const result = this.place(article);
     this.index(article, names);
     return result;
+  }
+
+  /** The story desk's name for add: the same decision, `joined` included. */
+  assign(input: ArticleToMatch): MatchResult {
+    return this.add(input);
   }
 
   /**
