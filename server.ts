@@ -25,7 +25,7 @@ import { startScheduler } from "./lib/ingest/scheduler";
 import { ingestFeedBody } from "./lib/ingest/refresh-source";
 import { createWebSubManager } from "./lib/ingest/websub";
 import { createStoryDesk } from "./lib/ingest/story-desk";
-import { createHeadlineMatcher } from "./lib/domain/headline-matcher";
+import { StoryMatcher } from "./lib/domain/story-matching/story-matcher";
 import { notifyStoriesChanged, STORY_DESK_LOCK } from "./lib/db/stories";
 import { getPublicStoriesByIds } from "./lib/queries/stories";
 import { closeFeedConnections } from "./lib/ingest/fetch-feed";
@@ -148,7 +148,7 @@ async function main(): Promise<void> {
   // One desk decides stories for the whole site (docs/decisions/0010); on SQLite, this instance's.
   const storyDesk = createStoryDesk({
     logger,
-    createMatcher: () => createHeadlineMatcher(),
+    createMatcher: () => new StoryMatcher(),
     leadership: databaseEvents.leadership(STORY_DESK_LOCK),
     onStoriesChanged: (ids) => {
       if (!databaseEvents.notifies) void storiesChanged(ids);

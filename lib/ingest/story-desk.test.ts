@@ -1,10 +1,10 @@
 // The story desk on a real (SQLite) database: articles stored through the repository, stories decided by
-// the desk with the headline matcher, read back through the stories repository.
+// the desk with the story matcher, read back through the stories repository.
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "../../tests/helpers/test-database";
 import type { ArticleCandidate } from "../domain/feed";
-import { createHeadlineMatcher } from "../domain/headline-matcher";
+import { StoryMatcher } from "../domain/story-matching/story-matcher";
 import { findArticleBySlug, insertNewArticles } from "../db/articles";
 import { insertSource } from "../db/sources";
 import { findStoryRowBySlug, findStoryRowsByIds } from "../db/stories";
@@ -17,7 +17,7 @@ const changed: number[][] = [];
 let desk: StoryDesk;
 
 function newDesk(leadership?: { isLeader(): boolean }): StoryDesk {
-  return createStoryDesk({ logger, createMatcher: () => createHeadlineMatcher(), leadership, onStoriesChanged: (ids) => changed.push(ids), batchDelayMs: 5, sweepMs: 3_600_000 });
+  return createStoryDesk({ logger, createMatcher: () => new StoryMatcher(), leadership, onStoriesChanged: (ids) => changed.push(ids), batchDelayMs: 5, sweepMs: 3_600_000 });
 }
 
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 // The numbers behind a "same event" decision, in one place. Tuned on the dev half of the evaluation set
 // (tests/fixtures/story-eval/dev.json) and reported on the held-out test half; see
-// docs/decisions/0008-story-matching.md before changing one, and re-run lib/domain/story-matching/story-eval.test.ts.
+// docs/decisions/0010-stories.md before changing one, and re-run lib/domain/story-matching/story-eval.test.ts.
 
 export type StoryMatchingTuning = {
   /** Articles published further apart than this are never the same event. */

@@ -1,6 +1,6 @@
 // The matcher against the evaluation set (tests/fixtures/story-eval/): fictional coverage of events by
 // several outlets, hard negatives (same topic, different event) and singletons. Tuned on "dev"; "test" is
-// held out, so its figures are the honest ones (docs/decisions/0008-story-matching.md).
+// held out, so its figures are the honest ones (docs/decisions/0010-stories.md).
 import { describe, expect, it } from "vitest";
 import { loadEvalSplit, scoreSplit } from "../../../tests/helpers/story-eval";
 

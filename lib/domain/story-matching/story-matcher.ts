@@ -6,7 +6,7 @@
 // A story is joined on its best link AND its mean link over members, so one article half-way between two
 // events cannot chain them; an article that strongly matches two compatible stories merges them.
 // Everything is deterministic: the same articles added in the same order give the same stories, on every
-// server. See docs/decisions/0008-story-matching.md.
+// server. See docs/decisions/0010-stories.md.
 import { ConflictError, ValidationError } from "../errors";
 import type { StoryMatcher as StoryDeskMatcher } from "../story-matcher";
 import * as features from "./article-features";
