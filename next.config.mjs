@@ -1,4 +1,4 @@
-// Next.js configuration. Imports nothing that reads the database (ARCHITECTURE.md), and never
+// Next.js configuration. Imports nothing that reads the database, and never
 // `output: "standalone"`: server.ts is the server.
 
 /** @type {import('next').NextConfig} */

@@ -1,4 +1,4 @@
-// Browser tests in Debian's Chromium (Playwright cannot download its own here: MACHINE-NOTES).
+// Browser tests in Debian's Chromium (Playwright cannot download its own browser from the machines this runs on: only the npm registry and Debian are reachable).
 // The webServer is the real server.ts in production mode on its own empty database.
 import { defineConfig, devices } from "@playwright/test";
 

@@ -1,4 +1,4 @@
-// The one structured logger (convention 8): JSON lines on stdout. Lines about a source carry sourceId and url;
+// The one structured logger: JSON lines on stdout. Lines about a source carry sourceId and url;
 // lines about a request carry its requestId (the x-request-id response header).
 import pino, { type Logger } from "pino";
 

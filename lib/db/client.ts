@@ -1,4 +1,4 @@
-// The one Prisma client (convention 3). Kept on globalThis so that server.ts and the route handlers Next
+// The one Prisma client. Kept on globalThis so that server.ts and the route handlers Next
 // bundles separately — which run in the same process but load their own copies of this module — share
 // one connection instead of opening one each.
 //

@@ -7,7 +7,7 @@ export type SourceRef = {
   siteUrl: string | null;
 };
 
-/** `Article` of ../shared/CONTRACT.md. Dates are ISO-8601 strings so the same object works on both sides. */
+/** The `Article` of the public API (docs/api.md). Dates are ISO-8601 strings so the same object works on both sides. */
 export type Article = {
   id: number;
   cursor: string;

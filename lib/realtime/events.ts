@@ -1,5 +1,5 @@
 // Typed event maps shared by the server (lib/realtime/socket.ts) and the browser (components/live).
-// Names are noun:verb (convention 5); payloads are DTOs from lib/domain, never Prisma rows.
+// Names are noun:verb; payloads are DTOs from lib/domain, never Prisma rows.
 import type { Article } from "../domain/article";
 import type { Story } from "../domain/story";
 

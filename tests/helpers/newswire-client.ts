@@ -23,7 +23,7 @@ export type RequestOptions = {
   headers?: Record<string, string>;
 };
 
-/** The exact keys of an Article on the wire (CONTRACT.md). */
+/** The exact keys of an Article on the wire (docs/api.md). */
 export const ARTICLE_KEYS = ["category", "cursor", "id", "imageUrl", "path", "publishedAt", "slug", "source", "summary", "title", "url"];
 
 let serverCount = 0;

@@ -1,4 +1,4 @@
-// The HTTP API of CONTRACT.md, driven from outside against the real server (server.ts in production mode,
+// The HTTP API of docs/api.md, driven from outside against the real server (server.ts in production mode,
 // its own empty SQLite database) with the loopback fixture publisher as the outside web.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -498,7 +498,7 @@ describe("OPML", () => {
 });
 
 describe("errors outside the listed routes", () => {
-  // CONTRACT.md: the HTTP API is JSON and its errors are {"error":{"code","message"}} with a fitting status.
+  // docs/api.md: the HTTP API is JSON and its errors are {"error":{"code","message"}} with a fitting status.
   it("answers an unknown /api path with 404 and the JSON error shape", async () => {
     expectJsonError(await api.request("GET", "/api/no-such-endpoint"), 404);
   });

@@ -1,4 +1,4 @@
-// Live updates across instances (CONTRACT.md, "Live updates": with several instances every rule holds
+// Live updates across instances (docs/api.md, "Live updates": with several instances every rule holds
 // across them). Three `npm start` instances A, B, C on one fresh PostgreSQL database and one Redis (a key
 // prefix of this run's own), HAProxy in front (tests/helpers/cluster.ts). Readers connect to an instance
 // directly, or through HAProxy where the test is about the balancer.

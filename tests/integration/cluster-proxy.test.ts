@@ -1,6 +1,6 @@
 // The reader's address through the load balancer: HAProxy (deploy/haproxy.cfg) drops the X-Forwarded-For a
 // reader sends and adds the address it saw; the instance believes it only from TRUST_PROXY (127.0.0.1 here,
-// where HAProxy connects from). Observed through LIVE_MAX_PER_IP (CONTRACT.md): live connections per client
+// where HAProxy connects from). Observed through LIVE_MAX_PER_IP (docs/api.md): live connections per client
 // address. Readers appear as different clients by connecting from different loopback addresses (127.0.0.2,
 // 127.0.0.3, …: all of 127/8 is loopback on Linux).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,5 +1,5 @@
 // In dev, Next's hot-reload websocket shares the port with Socket.IO. Attached naively, engine.io destroys
-// every other upgrade after about a second (ARCHITECTURE.md, pitfalls): this keeps both working.
+// every other upgrade after about a second: this keeps both working.
 import http from "node:http";
 import type { Duplex } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
