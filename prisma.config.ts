@@ -2,6 +2,8 @@
 // our machines (docs/decisions/0001). The adapter here is what `migrate deploy` connects with.
 // DATABASE_URL picks the engine (docs/decisions/0004): a file: URL uses prisma/schema.prisma and
 // prisma/migrations with better-sqlite3; a postgresql:// URL uses prisma/postgresql/ with node-postgres.
+// First: decides which better-sqlite3 build the adapter below loads (lib/db/sqlite-driver.ts).
+import "./lib/db/sqlite-driver";
 import path from "node:path";
 import { defineConfig } from "prisma/config";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";

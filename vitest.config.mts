@@ -14,6 +14,8 @@ export default defineConfig({
           name: "unit",
           include: ["lib/**/*.test.ts", "components/**/*.test.ts"],
           environment: "node",
+          // Before any test loads better-sqlite3 directly or through Prisma (see the file).
+          setupFiles: ["lib/db/sqlite-driver.ts"],
           testTimeout: 20_000,
           hookTimeout: 60_000,
         },
@@ -24,6 +26,7 @@ export default defineConfig({
           name: "integration",
           include: ["tests/integration/**/*.test.ts"],
           environment: "node",
+          setupFiles: ["lib/db/sqlite-driver.ts"],
           // Builds Next once before any test starts a real server, so test files never race to build.
           globalSetup: ["tests/helpers/global-setup.ts"],
           testTimeout: 30_000,

@@ -1,6 +1,7 @@
 // Direct database work for the bench: a migrated SQLite file (Prisma's own `migrate deploy`, as the server
 // does at start), and fast seeding with one better-sqlite3 transaction. DateTime columns hold ISO-8601 text
 // with a "+00:00" offset: that is how @prisma/adapter-better-sqlite3 writes them, and how Prisma compares.
+import "../../lib/db/sqlite-driver";
 import Database from "better-sqlite3";
 import { createHash } from "node:crypto";
 import { applyMigrations } from "../../lib/boot/migrate";

@@ -8,6 +8,7 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
+import "../db/sqlite-driver";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { databaseKind, resolveSqliteFile } from "../db/database-url";

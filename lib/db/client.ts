@@ -5,6 +5,8 @@
 // DATABASE_URL picks the engine (docs/decisions/0004): a file: URL gets the client generated from
 // prisma/schema.prisma over better-sqlite3, a postgresql:// URL the client generated from
 // prisma/postgresql/schema.prisma (the same models) over node-postgres.
+// First: decides which better-sqlite3 build the adapter below loads.
+import "./sqlite-driver";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/sqlite/client";
