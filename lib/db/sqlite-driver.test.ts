@@ -1,0 +1,43 @@
+// The better-sqlite3 build each runtime loads (see sqlite-driver.ts): on Node 24 the classic build aborts the
+// process in garbage collection, so there it must be the Node-API one, for our imports and Prisma's adapter alike.
+import { createRequire } from "node:module";
+import nodeModule from "node:module";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import "./sqlite-driver";
+
+const require = createRequire(path.join(process.cwd(), "package.json"));
+const nodeMajor = Number(process.versions.node.split(".")[0]);
+const canRedirect = typeof (nodeModule as unknown as { registerHooks?: unknown }).registerHooks === "function";
+
+function nodeApiBuildInstalled(): boolean {
+  try {
+    require.resolve("better-sqlite3-napi");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("the better-sqlite3 build", () => {
+  it("is the Node-API build wherever Node can redirect to it, and always on Node 24 and later", () => {
+    const loaded = require("better-sqlite3");
+    if (nodeMajor >= 24) expect(nodeApiBuildInstalled()).toBe(true);
+    if (canRedirect && nodeApiBuildInstalled()) expect(loaded).toBe(require("better-sqlite3-napi"));
+    else expect(loaded).toBe(require(require.resolve("better-sqlite3")));
+  });
+
+  it("is what Prisma's SQLite adapter loads too", () => {
+    const adapterRequire = createRequire(require.resolve("@prisma/adapter-better-sqlite3"));
+    expect(adapterRequire("better-sqlite3")).toBe(require("better-sqlite3"));
+  });
+
+  it("works: a statement prepared, run and read back", () => {
+    const Database = require("better-sqlite3");
+    const db = new Database(":memory:");
+    db.exec("CREATE TABLE t (x INTEGER)");
+    for (let i = 0; i < 1000; i++) db.prepare("INSERT INTO t VALUES (?)").run(i);
+    expect(db.prepare("SELECT count(*) AS n FROM t").get()).toEqual({ n: 1000 });
+    db.close();
+  });
+});
