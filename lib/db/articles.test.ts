@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCandidateFactory } from "../../tests/helpers/article-candidates";
 import { useTestDatabase } from "../../tests/helpers/test-database";
-import type { ArticleCandidate } from "../domain/feed";
-import { sha256Hex } from "../domain/hash";
 import { findArticleBySlug, insertNewArticles, listArticles, listArticlesAfter, searchArticles } from "./articles";
 import { insertSource } from "./sources";
 
@@ -16,27 +15,7 @@ beforeAll(async () => {
 });
 afterAll(async () => database.cleanup());
 
-let n = 0;
-function candidate(overrides: Partial<ArticleCandidate> = {}): ArticleCandidate {
-  n += 1;
-  const title = overrides.title ?? `Story number ${n}`;
-  const summary = overrides.summary ?? `Summary ${n}`;
-  const url = overrides.url ?? `https://alpha.example/stories/${n}`;
-  return {
-    dedupeKey: `g:${n}`,
-    title,
-    url,
-    normalizedUrl: url.replace(/^https?:\/\//, ""),
-    summary,
-    contentHtml: "",
-    contentHash: sha256Hex(`${title}\u0000${summary}`),
-    imageUrl: null,
-    author: null,
-    publishedAt: new Date(Date.UTC(2026, 0, 1, 0, n)),
-    updatedAt: new Date(Date.UTC(2026, 0, 1, 0, n)),
-    ...overrides,
-  };
-}
+const candidate = createCandidateFactory();
 
 describe("insertNewArticles", () => {
   it("inserts oldest first so the cursor follows publication order, and returns DTOs", async () => {
@@ -76,6 +55,25 @@ describe("insertNewArticles", () => {
     await insertNewArticles(sourceA, [first]);
     const sameStoryNewGuid = { ...first, dedupeKey: `g:${first.dedupeKey}-churned` };
     expect((await insertNewArticles(sourceA, [sameStoryNewGuid])).inserted).toHaveLength(0);
+  });
+
+  it("matches a churned GUID by content only when the link does not identify the story", async () => {
+    const onHomepage = candidate({ url: "https://alpha.example/", normalizedUrl: "alpha.example/" });
+    await insertNewArticles(sourceA, [onHomepage]);
+    expect((await insertNewArticles(sourceA, [{ ...onHomepage, dedupeKey: `${onHomepage.dedupeKey}-churned` }])).inserted).toHaveLength(0);
+    const linkless = candidate({ url: "https://alpha.example/", normalizedUrl: null, title: "Linkless", summary: "No link at all" });
+    await insertNewArticles(sourceA, [linkless]);
+    expect((await insertNewArticles(sourceA, [{ ...linkless, dedupeKey: `${linkless.dedupeKey}-churned` }])).inserted).toHaveLength(0);
+  });
+
+  it("stores a republished text that comes with a new story link of its own (a recurring briefing)", async () => {
+    const monday = candidate({ title: "Morning briefing", summary: "What you need to know today", url: "https://alpha.example/briefing/2026-01-05" });
+    const tuesday = candidate({ title: "Morning briefing", summary: "What you need to know today", url: "https://alpha.example/briefing/2026-01-06" });
+    expect(tuesday.contentHash).toBe(monday.contentHash);
+    expect((await insertNewArticles(sourceA, [monday])).inserted).toHaveLength(1);
+    const next = await insertNewArticles(sourceA, [monday, tuesday]);
+    expect(next.inserted.map((article) => article.url)).toEqual([tuesday.url]);
+    expect(next).toMatchObject({ updated: 0, unchanged: 1 });
   });
 
   it("keeps distinct entries that share a section link", async () => {
@@ -123,5 +121,23 @@ describe("reading", () => {
     expect(await searchArticles('" OR * NEAR(', { limit: 10, offset: 0 })).toEqual([]);
     const viaList = await listArticles({ limit: 10, search: "eruption" });
     expect(viaList.articles.map((a) => a.title)).toEqual(["Markets calm", "Volcanic eruption in Iceland"]);
+  });
+});
+
+// Last: it adds a thousand articles, which the paging test above must not see.
+describe("large feeds", () => {
+  it("stores a 1,000-entry feed (more entries than SQLite binds parameters), and knows all of it on the next fetch", async () => {
+    const feed = Array.from({ length: 1_000 }, (_, i) => candidate({ url: `https://alpha.example/big/${i}` }));
+    const first = await insertNewArticles(sourceA, feed);
+    expect(first.inserted).toHaveLength(1_000);
+    expect(new Set(first.inserted.map((article) => article.url))).toEqual(new Set(feed.map((entry) => entry.url)));
+    expect(await insertNewArticles(sourceA, feed)).toMatchObject({ inserted: [], updated: 0, unchanged: 1_000 });
+    // The same 1,000 stories under new GUIDs (GUID churn) are recognised by their links, none stored twice.
+    const churned = feed.map((entry) => ({ ...entry, dedupeKey: `${entry.dedupeKey}-churned` }));
+    expect(await insertNewArticles(sourceA, churned)).toMatchObject({ inserted: [], unchanged: 1_000 });
+    // … and another source carrying them (syndication) stores none either.
+    expect((await insertNewArticles(sourceB, churned)).inserted).toHaveLength(0);
+    const edited = feed.map((entry) => ({ ...entry, title: `${entry.title} (updated)`, contentHash: `${entry.contentHash}-edited` }));
+    expect(await insertNewArticles(sourceA, edited)).toMatchObject({ inserted: [], updated: 1_000 });
   });
 });

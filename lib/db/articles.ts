@@ -1,11 +1,15 @@
-// Articles repository: the only place that reads or writes the Article table.
-import type { Prisma } from "./generated/sqlite/client";
+// Articles repository: stores feed entries (deciding which are new, which changed, which another source
+// already carries) and reads them back for pages, the API and live delivery. Other repositories touch the
+// Article table too: lib/db/stories.ts assigns stories, lib/db/search.ts and lib/db/seo.ts read it, and
+// lib/db/sources.ts counts a source's articles.
+import { Prisma } from "./generated/sqlite/client";
 import { dbKind, getDb, type Db } from "./client";
 import { articlePath, type Article, type ArticleDetail } from "../domain/article";
 import type { ArticleCandidate } from "../domain/feed";
 import { encodeCursor } from "../domain/cursor";
 import { articleSlug } from "../domain/slug";
 import { searchArticleIdsNewestFirst, searchArticleIdsRanked } from "./search";
+import { chunked, queryInChunks } from "./chunks";
 
 export const articleListSelect = {
   id: true,
@@ -39,12 +43,6 @@ function editableFields(candidate: ArticleCandidate) {
 }
 
 /**
- * Rows per INSERT statement: SQLite binds at most 999 parameters per statement, and each row binds
- * ARTICLE_INSERT_COLUMNS.length of them (a 1,000-entry feed must still be stored).
- */
-const ROWS_PER_INSERT = Math.floor(999 / ARTICLE_INSERT_COLUMNS.length);
-
-/**
  * Held (as a PostgreSQL transaction-level advisory lock) from taking article ids to committing them, on every
  * instance: so ids become visible in id order, and whoever reads "articles after id N" can never skip one
  * that commits late. Live delivery, resume and paging all rely on it (docs/decisions/0009). Any 64-bit number
@@ -62,15 +60,9 @@ export const NEW_ARTICLES_CHANNEL = "newswire_articles";
  */
 async function insertArticleRows(sourceId: number, candidates: ArticleCandidate[], ingestedAt: Date, db: Db): Promise<Omit<ArticleListRow, "source">[]> {
   if (candidates.length === 0) return [];
-  const postgres = dbKind(db) === "postgresql";
-  const statements = [];
-  for (let start = 0; start < candidates.length; start += ROWS_PER_INSERT) {
-    const values: unknown[] = [];
-    const placeholder = (value: unknown) => {
-      values.push(value);
-      return postgres ? `$${values.length}` : "?";
-    };
-    const tuples = candidates.slice(start, start + ROWS_PER_INSERT).map((candidate) => {
+  const columns = Prisma.raw(ARTICLE_INSERT_COLUMNS.map((column) => `"${column}"`).join(", "));
+  const statements = chunked(candidates, ARTICLE_INSERT_COLUMNS.length).map((chunk) => {
+    const tuples = chunk.map((candidate) => {
       const row = {
         sourceId,
         dedupeKey: candidate.dedupeKey,
@@ -79,25 +71,20 @@ async function insertArticleRows(sourceId: number, candidates: ArticleCandidate[
         publishedAt: candidate.publishedAt,
         ingestedAt,
       } satisfies Record<(typeof ARTICLE_INSERT_COLUMNS)[number], unknown>;
-      return `(${ARTICLE_INSERT_COLUMNS.map((column) => placeholder(row[column])).join(", ")})`;
+      return Prisma.sql`(${Prisma.join(ARTICLE_INSERT_COLUMNS.map((column) => row[column]))})`;
     });
-    statements.push(
-      db.$queryRawUnsafe<InsertedRow[]>(
-        // ON CONFLICT: the same entry stored meanwhile by a concurrent check (a WebSub push beside a poll,
-        // say) is simply not new; without it the whole batch would fail on the unique key.
-        `INSERT INTO "Article" (${ARTICLE_INSERT_COLUMNS.map((column) => `"${column}"`).join(", ")}) VALUES ${tuples.join(", ")}
-         ON CONFLICT ("sourceId", "dedupeKey") DO NOTHING
-         RETURNING "id", "slug", "title", "url", "summary", "imageUrl", "publishedAt"`,
-        ...values,
-      ),
-    );
-  }
+    // ON CONFLICT: the same entry stored meanwhile by a concurrent check (a WebSub push beside a poll,
+    // say) is simply not new; without it the whole batch would fail on the unique key.
+    return db.$queryRaw<InsertedRow[]>`INSERT INTO "Article" (${columns}) VALUES ${Prisma.join(tuples)}
+      ON CONFLICT ("sourceId", "dedupeKey") DO NOTHING
+      RETURNING "id", "slug", "title", "url", "summary", "imageUrl", "publishedAt"`;
+  });
   let inserted: InsertedRow[][];
-  if (postgres) {
+  if (dbKind(db) === "postgresql") {
     const [, ...results] = await db.$transaction([
-      db.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${ARTICLE_ORDER_LOCK})`),
+      db.$executeRaw`SELECT pg_advisory_xact_lock(${Prisma.raw(String(ARTICLE_ORDER_LOCK))})`,
       ...statements,
-      db.$executeRawUnsafe(`SELECT pg_notify('${NEW_ARTICLES_CHANNEL}', (SELECT MAX("id") FROM "Article")::text)`),
+      db.$executeRaw`SELECT pg_notify(${NEW_ARTICLES_CHANNEL}, (SELECT MAX("id") FROM "Article")::text)`,
     ]);
     inserted = results.slice(0, statements.length) as InsertedRow[][];
   } else {
@@ -162,7 +149,7 @@ export async function listArticles(
 /** The rows for `ids`, in the order of `ids`. */
 async function findByIds(ids: number[], db: Db): Promise<ArticleListRow[]> {
   if (ids.length === 0) return [];
-  const rows = await db.article.findMany({ where: { id: { in: ids } }, select: articleListSelect });
+  const rows = await queryInChunks(ids, (chunk) => db.article.findMany({ where: { id: { in: chunk } }, select: articleListSelect }));
   const byId = new Map(rows.map((row) => [row.id, row]));
   return ids.map((id) => byId.get(id)).filter((row): row is ArticleListRow => row !== undefined);
 }
@@ -230,19 +217,28 @@ function identifyingUrls(candidates: ArticleCandidate[]): (url: string | null) =
 
 /**
  * Everything this source already has that a candidate could be: same dedupe key, same story link or same
- * content: one query for both identity rules (3.2 ms for a 25-item feed, against 4.0 ms for two).
+ * content: one query for both identity rules (3.2 ms for a 25-item feed, against 4.0 ms for two). Large
+ * feeds take one query per chunk of candidates, each binding up to three values per candidate.
  */
 async function findStoredIdentities(sourceId: number, candidates: ArticleCandidate[], db: Db): Promise<StoredIdentity[]> {
   const identifies = identifyingUrls(candidates);
-  const urls = [...new Set(candidates.map((candidate) => candidate.normalizedUrl).filter(identifies))];
-  const hashes = [...new Set(candidates.map((candidate) => candidate.contentHash).filter(Boolean))];
-  return db.article.findMany({
-    where: {
-      sourceId,
-      OR: [{ dedupeKey: { in: candidates.map((candidate) => candidate.dedupeKey) } }, { normalizedUrl: { in: urls } }, { contentHash: { in: hashes } }],
+  const rows = await queryInChunks(
+    candidates,
+    (chunk) => {
+      const urls = [...new Set(chunk.map((candidate) => candidate.normalizedUrl).filter(identifies))];
+      const hashes = [...new Set(chunk.map((candidate) => candidate.contentHash).filter(Boolean))];
+      return db.article.findMany({
+        where: {
+          sourceId,
+          OR: [{ dedupeKey: { in: chunk.map((candidate) => candidate.dedupeKey) } }, { normalizedUrl: { in: urls } }, { contentHash: { in: hashes } }],
+        },
+        select: { id: true, dedupeKey: true, contentHash: true, normalizedUrl: true },
+      });
     },
-    select: { id: true, dedupeKey: true, contentHash: true, normalizedUrl: true },
-  });
+    3,
+  );
+  // Chunks may find the same row (one chunk by its key, another by its content): keep it once.
+  return [...new Map(rows.map((row) => [row.id, row])).values()];
 }
 
 /**
@@ -262,14 +258,16 @@ export async function insertNewArticles(
   const keys = new Set(candidates.map((candidate) => candidate.dedupeKey));
   const existingByKey = new Map(stored.filter((row) => keys.has(row.dedupeKey)).map((row) => [row.dedupeKey, row]));
 
-  // Some feeds mint a new GUID on every fetch. An unmatched entry whose link or content this source
-  // already has is the same story, not a new one.
+  // Some feeds mint a new GUID on every fetch. An unmatched entry whose link this source already has is the
+  // same story, not a new one. Content is the fallback only for an entry whose link does not identify a
+  // story (none, the homepage, a link shared in the batch): an entry with a story link of its own that is
+  // new here is a new story, even when its text repeats an earlier one (a daily briefing, say).
   const unmatched = candidates.filter((candidate) => !existingByKey.has(candidate.dedupeKey));
   const identifies = identifyingUrls(unmatched);
   const byUrl = new Map(stored.filter((row) => row.normalizedUrl).map((row) => [row.normalizedUrl as string, row]));
   const byHash = new Map(stored.map((row) => [row.contentHash, row]));
   const sameStory = (candidate: ArticleCandidate): StoredIdentity | undefined =>
-    (identifies(candidate.normalizedUrl) ? byUrl.get(candidate.normalizedUrl) : undefined) ?? byHash.get(candidate.contentHash);
+    identifies(candidate.normalizedUrl) ? byUrl.get(candidate.normalizedUrl) : byHash.get(candidate.contentHash);
 
   const fresh: ArticleCandidate[] = [];
   const changed: { id: number; candidate: ArticleCandidate }[] = [];
@@ -283,14 +281,11 @@ export async function insertNewArticles(
 
   const syndicatedUrls = fresh.map((candidate) => candidate.normalizedUrl).filter(isStoryUrl);
   const carriedElsewhere = new Set(
-    syndicatedUrls.length === 0
-      ? []
-      : (
-          await db.article.findMany({
-            where: { normalizedUrl: { in: syndicatedUrls }, sourceId: { not: sourceId } },
-            select: { normalizedUrl: true },
-          })
-        ).map((row) => row.normalizedUrl),
+    (
+      await queryInChunks(syndicatedUrls, (chunk) =>
+        db.article.findMany({ where: { normalizedUrl: { in: chunk }, sourceId: { not: sourceId } }, select: { normalizedUrl: true } }),
+      )
+    ).map((row) => row.normalizedUrl),
   );
   const toInsert = fresh
     .filter((candidate) => !carriedElsewhere.has(candidate.normalizedUrl))

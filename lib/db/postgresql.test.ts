@@ -3,10 +3,9 @@
 // PostgreSQL must be reachable (127.0.0.1:5432, or NEWSWIRE_TEST_POSTGRES_URL): without it this file fails.
 import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCandidateFactory } from "../../tests/helpers/article-candidates";
 import { createPostgresDatabase, withPostgresAdmin, type TestPostgresDatabase } from "../../tests/helpers/postgres-database";
 import { applyMigrations } from "../boot/migrate";
-import type { ArticleCandidate } from "../domain/feed";
-import { sha256Hex } from "../domain/hash";
 import { insertNewArticles, listArticles, listArticlesAfter, searchArticles, findArticleBySlug, findLatestSequence } from "./articles";
 import { configureDb, dbKind, disconnectDb, getDb, pingDb } from "./client";
 import { findLastAssignedArticleId, findStoryRowBySlug, findStoryRowsByIds, listStorySubjects, saveStoryBatch, StoryAssignmentConflict } from "./stories";
@@ -44,27 +43,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-let n = 0;
-function candidate(overrides: Partial<ArticleCandidate> = {}): ArticleCandidate {
-  n += 1;
-  const title = overrides.title ?? `Story number ${n}`;
-  const summary = overrides.summary ?? `Summary ${n}`;
-  const url = overrides.url ?? `https://alpha.example/stories/${n}`;
-  return {
-    dedupeKey: `g:${n}`,
-    title,
-    url,
-    normalizedUrl: url.replace(/^https?:\/\//, ""),
-    summary,
-    contentHtml: "",
-    contentHash: sha256Hex(`${title}\u0000${summary}`),
-    imageUrl: null,
-    author: null,
-    publishedAt: new Date(Date.UTC(2026, 0, 1, 0, n)),
-    updatedAt: new Date(Date.UTC(2026, 0, 1, 0, n)),
-    ...overrides,
-  };
-}
+const candidate = createCandidateFactory();
 
 describe("PostgreSQL mode", () => {
   it("connects with the PostgreSQL client, answers pings, and has the search column", async () => {
@@ -92,6 +71,21 @@ describe("PostgreSQL mode", () => {
     expect(await insertNewArticles(sourceA, [edited])).toMatchObject({ inserted: [], updated: 1 });
     const row = (await listArticles({ limit: 100 })).articles.find((a) => a.id === result.inserted[0].id);
     expect(row).toMatchObject({ title: edited.title, cursor: result.inserted[0].cursor });
+  });
+
+  it("stores a 1,000-entry feed in chunked statements, and knows all of it on the next fetch", async () => {
+    const feed = Array.from({ length: 1_000 }, (_, i) => candidate({ url: `https://gamma.example/big/${i}` }));
+    const first = await insertNewArticles(sourceC, feed);
+    expect(first.inserted).toHaveLength(1_000);
+    expect(new Set(first.inserted.map((article) => article.url))).toEqual(new Set(feed.map((entry) => entry.url)));
+    // Ids follow publication order across the chunks of the insert.
+    expect(first.inserted.map((article) => article.publishedAt)).toEqual(feed.map((entry) => entry.publishedAt.toISOString()));
+    expect(await insertNewArticles(sourceC, feed)).toMatchObject({ inserted: [], updated: 0, unchanged: 1_000 });
+    const churned = feed.map((entry) => ({ ...entry, dedupeKey: `${entry.dedupeKey}-churned` }));
+    expect(await insertNewArticles(sourceC, churned)).toMatchObject({ inserted: [], unchanged: 1_000 });
+    expect((await insertNewArticles(sourceB, churned)).inserted).toHaveLength(0);
+    // Off the site again, so the tests below count only their own articles.
+    await getDb().article.deleteMany({ where: { sourceId: sourceC } });
   });
 
   it("stores a story syndicated by a second source only once", async () => {
@@ -162,9 +156,11 @@ describe("PostgreSQL mode", () => {
   });
 
   it("reads new articles for the story desk and writes stories, assignments and merges in one transaction", async () => {
+    let stored = 0;
     const store = async (sourceId: number, title: string, hoursAgo = 1) => {
+      stored += 1;
       const at = new Date(Date.now() - hoursAgo * 3600_000);
-      const [article] = (await insertNewArticles(sourceId, [candidate({ title, publishedAt: at, updatedAt: at, url: `https://x.example/${n + 1}` })])).inserted;
+      const [article] = (await insertNewArticles(sourceId, [candidate({ title, publishedAt: at, updatedAt: at, url: `https://x.example/${stored}` })])).inserted;
       return article;
     };
     const old = await store(sourceA, "Magnitude 6.1 earthquake strikes central Japan", 24 * 10);
