@@ -11,6 +11,14 @@ export default tseslint.config(
   {
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      // One way to write SQL (docs/decisions/0016): Prisma.sql tagged templates, whose values are always bound.
+      "no-restricted-properties": [
+        "error",
+        ...["$queryRawUnsafe", "$executeRawUnsafe"].map((property) => ({
+          property,
+          message: "Write raw SQL as a Prisma.sql tagged template ($queryRaw`…` / $executeRaw`…`, Prisma.join for lists): docs/decisions/0016.",
+        })),
+      ],
     },
   },
   {

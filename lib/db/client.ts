@@ -17,7 +17,8 @@ import { databaseKind, resolveSqliteFile, DEFAULT_DATABASE_URL, type DatabaseKin
  * The client every repository takes, typed as the SQLite client. The PostgreSQL client is generated from
  * the same models (lib/db/schemas-in-sync.test.ts), so its model API is the same and accepts everything the
  * SQLite one does: repositories written against this type run unchanged on both, and the PostgreSQL client
- * is cast to it in createClient. Raw SQL is where the two differ; branch on `dbKind(db)` there.
+ * is cast to it in createClient. Raw SQL is where the two differ; branch on `dbKind(db)` there
+ * (both variants as Prisma.sql, side by side: docs/decisions/0016).
  */
 export type Db = PrismaClient;
 
@@ -74,14 +75,14 @@ export async function disconnectDb(): Promise<void> {
 /** Per-connection settings. WAL lets readers (pages) proceed while the ingester writes. PostgreSQL needs none. */
 export async function configureDb(db: Db = getDb()): Promise<void> {
   if (dbKind(db) !== "sqlite") return;
-  await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
-  await db.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
+  await db.$queryRaw`PRAGMA journal_mode = WAL`;
+  await db.$queryRaw`PRAGMA synchronous = NORMAL`;
 }
 
 /** For /api/health: true when a trivial query answers. */
 export async function pingDb(db: Db = getDb()): Promise<boolean> {
   try {
-    await db.$queryRawUnsafe("SELECT 1");
+    await db.$queryRaw`SELECT 1`;
     return true;
   } catch {
     return false;

@@ -50,9 +50,7 @@ describe("PostgreSQL mode", () => {
     expect(dbKind(getDb())).toBe("postgresql");
     // (information_schema names are of type "name", which @prisma/adapter-pg 6.19 cannot read: cast them.)
     expect(await pingDb()).toBe(true);
-    const columns = await getDb().$queryRawUnsafe<{ column_name: string }[]>(
-      `SELECT column_name::text AS column_name FROM information_schema.columns WHERE table_name = 'Article' AND column_name = 'searchVector'`,
-    );
+    const columns = await getDb().$queryRaw<{ column_name: string }[]>`SELECT column_name::text AS column_name FROM information_schema.columns WHERE table_name = 'Article' AND column_name = 'searchVector'`;
     expect(columns).toHaveLength(1);
   });
 
@@ -260,9 +258,7 @@ describe("article ids become visible in id order, with concurrent writers (docs/
 
   async function waitingOnTheOrderLock(): Promise<void> {
     for (;;) {
-      const rows = await getDb().$queryRawUnsafe<{ waiting: number }[]>(
-        `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%pg_advisory_xact_lock%'`,
-      );
+      const rows = await getDb().$queryRaw<{ waiting: number }[]>`SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%pg_advisory_xact_lock%'`;
       if (rows[0].waiting > 0) return;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }

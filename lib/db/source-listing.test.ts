@@ -159,8 +159,7 @@ for (const kind of ["sqlite", "postgresql"] as const) {
         { order: "id", after: { order: "id", id: 3 }, limit: 1001 },
       ];
       for (const query of queries) {
-        const { sql, values } = sourcePageStatement(query);
-        const plan = (await getDb().$queryRawUnsafe<{ detail: string }[]>(`EXPLAIN QUERY PLAN ${sql}`, ...values)).map((row) => row.detail);
+        const plan = (await getDb().$queryRaw<{ detail: string }[]>`EXPLAIN QUERY PLAN ${sourcePageStatement(query)}`).map((row) => row.detail);
         // Without the index (or with the subqueries in the sorting query) this reads "SCAN s" + a sort of every row.
         expect(plan.filter((detail) => /^SCAN s\b/.test(detail) && !/USING (COVERING )?INDEX/.test(detail)), plan.join(" | ")).toEqual([]);
         expect(plan.join(" | ")).toMatch(query.order === "name" ? /Source_name_id_idx/ : /INTEGER PRIMARY KEY \(rowid>\?\)/);

@@ -1,6 +1,9 @@
-// Sources repository: the only place that reads or writes the Source table.
+// Sources repository: adding and removing sources, claiming them for checks, recording what a check found,
+// and listing them with their health. Not the only code on the Source table: lib/db/websub.ts keeps the
+// WebSub subscription columns, and lib/db/articles.ts reads a source's name and slug for the articles it returns.
 import { Prisma } from "./generated/sqlite/client";
 import { dbKind, getDb, type Db } from "./client";
+import { chunked } from "./chunks";
 import type { SourceHealth } from "../domain/article";
 import type { SourceKey } from "../domain/source-cursor";
 
@@ -114,8 +117,9 @@ export async function claimSource(sourceId: number, now: Date, leaseSeconds: num
 
 /** Gives claimed sources that were never checked (the loop is closing) back to the queue, due now. */
 export async function releaseClaims(sourceIds: number[], now: Date = new Date(), db: Db = getDb()): Promise<void> {
-  if (sourceIds.length === 0) return;
-  await db.source.updateMany({ where: { id: { in: sourceIds } }, data: { nextCheckAt: now, checkLeaseUntil: null } });
+  for (const chunk of chunked(sourceIds)) {
+    await db.source.updateMany({ where: { id: { in: chunk } }, data: { nextCheckAt: now, checkLeaseUntil: null } });
+  }
 }
 
 /**
@@ -191,26 +195,26 @@ export type NotModifiedOutcome = { sourceId: number; fetchedAt: Date; nextCheckA
  * statement for a batch costs about what one Prisma update costs for a single source.
  */
 export async function recordNotModified(outcomes: NotModifiedOutcome[], db: Db = getDb()): Promise<void> {
-  if (outcomes.length === 0) return;
   const postgres = dbKind(db) === "postgresql";
-  const values: unknown[] = [];
   // PostgreSQL cannot infer a parameter's type inside CASE … THEN, so it is cast; SQLite takes it as is.
-  const param = (value: unknown, pgType?: string) => {
-    values.push(value);
-    if (!postgres) return "?";
-    return pgType ? `CAST($${values.length} AS ${pgType})` : `$${values.length}`;
-  };
-  const caseOf = (pick: (outcome: NotModifiedOutcome) => unknown, pgType: string) =>
-    `CASE "id" ${outcomes.map((outcome) => `WHEN ${param(outcome.sourceId)} THEN ${param(pick(outcome), pgType)}`).join(" ")} END`;
-  const sql = `UPDATE "Source" SET
-      "lastFetchedAt" = ${caseOf((outcome) => outcome.fetchedAt, "TIMESTAMP(3)")},
-      "lastSuccessAt" = ${caseOf((outcome) => outcome.fetchedAt, "TIMESTAMP(3)")},
-      "nextCheckAt" = CASE WHEN "refreshRequestedAt" IS NULL THEN ${caseOf((outcome) => outcome.nextCheckAt, "TIMESTAMP(3)")} ELSE ${param(new Date(), "TIMESTAMP(3)")} END,
-      "checkLeaseUntil" = NULL, "refreshRequestedAt" = NULL,
-      "pollIntervalSeconds" = ${caseOf((outcome) => outcome.pollIntervalSeconds, "INTEGER")},
-      "lastError" = NULL, "errorCount" = 0, "updatedAt" = ${param(new Date(), "TIMESTAMP(3)")}
-    WHERE "id" IN (${outcomes.map((outcome) => param(outcome.sourceId)).join(", ")})`;
-  await db.$executeRawUnsafe(sql, ...values);
+  const typed = (value: unknown, pgType: "TIMESTAMP(3)" | "INTEGER") => (postgres ? Prisma.sql`CAST(${value} AS ${Prisma.raw(pgType)})` : Prisma.sql`${value}`);
+  const now = new Date();
+  // Per source: four CASE arms of two parameters each, and its id in the IN list.
+  for (const chunk of chunked(outcomes, 9)) {
+    const caseOf = (pick: (outcome: NotModifiedOutcome) => unknown, pgType: "TIMESTAMP(3)" | "INTEGER") =>
+      Prisma.sql`CASE "id" ${Prisma.join(
+        chunk.map((outcome) => Prisma.sql`WHEN ${outcome.sourceId} THEN ${typed(pick(outcome), pgType)}`),
+        " ",
+      )} END`;
+    await db.$executeRaw`UPDATE "Source" SET
+        "lastFetchedAt" = ${caseOf((outcome) => outcome.fetchedAt, "TIMESTAMP(3)")},
+        "lastSuccessAt" = ${caseOf((outcome) => outcome.fetchedAt, "TIMESTAMP(3)")},
+        "nextCheckAt" = CASE WHEN "refreshRequestedAt" IS NULL THEN ${caseOf((outcome) => outcome.nextCheckAt, "TIMESTAMP(3)")} ELSE ${typed(now, "TIMESTAMP(3)")} END,
+        "checkLeaseUntil" = NULL, "refreshRequestedAt" = NULL,
+        "pollIntervalSeconds" = ${caseOf((outcome) => outcome.pollIntervalSeconds, "INTEGER")},
+        "lastError" = NULL, "errorCount" = 0, "updatedAt" = ${typed(now, "TIMESTAMP(3)")}
+      WHERE "id" IN (${Prisma.join(chunk.map((outcome) => outcome.sourceId))})`;
+  }
 }
 
 /** Makes the source due now (for POST /api/sources/:id/refresh). Returns false when it does not exist. */
@@ -222,11 +226,6 @@ export async function markSourceDue(sourceId: number, db: Db = getDb()): Promise
 export async function deleteSource(sourceId: number, db: Db = getDb()): Promise<boolean> {
   const { count } = await db.source.deleteMany({ where: { id: sourceId } });
   return count === 1;
-}
-
-/** Counts of articles published by a source in a recent window, for the adaptive schedule. */
-export async function countRecentArticles(sourceId: number, since: Date, db: Db = getDb()): Promise<number> {
-  return db.article.count({ where: { sourceId, ingestedAt: { gte: since } } });
 }
 
 const sourceHealthSelect = {
@@ -270,11 +269,11 @@ function toSourceHealth(row: SourceHealthRow, newestArticleAt: Date | null = nul
  * 100,000 articles. Prisma's `_count` instead joins a count grouped over the whole Article table, and a
  * groupBy for the newest article of a 1,000-source page exceeds SQLite's 999 bound parameters.
  */
-const SOURCE_HEALTH_COLUMNS = `s."id", s."slug", s."name", s."feedUrl", s."siteUrl", s."category", s."lastFetchedAt",
+const SOURCE_HEALTH_COLUMNS = Prisma.sql`s."id", s."slug", s."name", s."feedUrl", s."siteUrl", s."category", s."lastFetchedAt",
     s."lastSuccessAt", s."lastError", s."errorCount", s."nextCheckAt",
     (SELECT COUNT(*) FROM "Article" a WHERE a."sourceId" = s."id") AS "articleCount",
     (SELECT MAX(a."publishedAt") FROM "Article" a WHERE a."sourceId" = s."id") AS "newestArticleAt"`;
-const SOURCE_HEALTH_SQL = `SELECT ${SOURCE_HEALTH_COLUMNS} FROM "Source" s`;
+const SOURCE_HEALTH_SQL = Prisma.sql`SELECT ${SOURCE_HEALTH_COLUMNS} FROM "Source" s`;
 
 /** Raw rows differ by engine: SQLite gives counts as bigint and MAX() of a date as text, PostgreSQL gives Dates. */
 type RawDate = Date | string | number | null;
@@ -318,22 +317,9 @@ function fromHealthRow(row: SourceHealthRawRow): SourceHealth {
   };
 }
 
-/** Placeholders differ by engine: `?` for SQLite, `$n` for PostgreSQL. */
-function sqlParams(db: Db) {
-  const values: unknown[] = [];
-  const postgres = dbKind(db) === "postgresql";
-  return {
-    values,
-    add(value: unknown): string {
-      values.push(value);
-      return postgres ? `$${values.length}` : "?";
-    },
-  };
-}
-
 /** Every source with its health, by name. For the admin page, category pages and the sitemap. */
 export async function listSourcesWithHealth(db: Db = getDb()): Promise<SourceHealth[]> {
-  const rows = await db.$queryRawUnsafe<SourceHealthRawRow[]>(`${SOURCE_HEALTH_SQL} ORDER BY s."name", s."id"`);
+  const rows = await db.$queryRaw<SourceHealthRawRow[]>`${SOURCE_HEALTH_SQL} ORDER BY s."name", s."id"`;
   return rows.map(fromHealthRow);
 }
 
@@ -353,35 +339,32 @@ export type SourcePageQuery = {
  * follows.
  */
 export async function listSourceHealthPage(query: SourcePageQuery, db: Db = getDb()): Promise<SourceHealth[]> {
-  const { sql, values } = sourcePageStatement(query, db);
-  const rows = (await db.$queryRawUnsafe<SourceHealthRawRow[]>(sql, ...values)).map(fromHealthRow);
+  const rows = (await db.$queryRaw<SourceHealthRawRow[]>(sourcePageStatement(query))).map(fromHealthRow);
   return query.after === undefined && query.before !== undefined ? rows.reverse() : rows;
 }
 
 /** The statement behind listSourceHealthPage (exported for the test that checks its query plan). */
-export function sourcePageStatement(query: SourcePageQuery, db: Db = getDb()): { sql: string; values: unknown[] } {
-  const params = sqlParams(db);
+export function sourcePageStatement(query: SourcePageQuery): Prisma.Sql {
   const key = query.after ?? query.before;
   if (key && key.order !== query.order) throw new Error(`a ${key.order} key cannot page in ${query.order} order`);
   const descending = query.after === undefined && query.before !== undefined;
-  const comparison = descending ? "<" : ">";
-  let where = "";
-  if (key?.order === "id") where = `WHERE s."id" ${comparison} ${params.add(key.id)}`;
-  else if (key?.order === "name") where = `WHERE (s."name", s."id") ${comparison} (${params.add(key.name)}, ${params.add(key.id)})`;
+  const comparison = Prisma.raw(descending ? "<" : ">");
+  let where = Prisma.empty;
+  if (key?.order === "id") where = Prisma.sql`WHERE s."id" ${comparison} ${key.id}`;
+  else if (key?.order === "name") where = Prisma.sql`WHERE (s."name", s."id") ${comparison} (${key.name}, ${key.id})`;
   const direction = descending ? "DESC" : "ASC";
-  const orderBy = query.order === "id" ? `s."id" ${direction}` : `s."name" ${direction}, s."id" ${direction}`;
+  const orderBy = Prisma.raw(query.order === "id" ? `s."id" ${direction}` : `s."name" ${direction}, s."id" ${direction}`);
   // The page's ids first (an index range: Source_name_id_idx or the primary key), then their columns and
   // aggregates: SQLite computes a row's subqueries before it sorts, so selecting them in the sorting query
   // would count articles for every source, not for one page.
-  const sql = `SELECT ${SOURCE_HEALTH_COLUMNS}
-    FROM (SELECT s."id" FROM "Source" s ${where} ORDER BY ${orderBy} LIMIT ${params.add(query.limit)}) page
+  return Prisma.sql`SELECT ${SOURCE_HEALTH_COLUMNS}
+    FROM (SELECT s."id" FROM "Source" s ${where} ORDER BY ${orderBy} LIMIT ${query.limit}) page
     JOIN "Source" s ON s."id" = page."id"
     ORDER BY ${orderBy}`;
-  return { sql, values: params.values };
 }
 
 /** sourceStatus's "failing": a non-empty last error, or failed checks counted since the last success. */
-const FAILING_SQL = `(COALESCE("lastError", '') <> '' OR "errorCount" > 0)`;
+const FAILING_SQL = Prisma.sql`(COALESCE("lastError", '') <> '' OR "errorCount" > 0)`;
 
 export type SourceSummary = { total: number; failing: number; pending: number };
 
@@ -390,12 +373,10 @@ export type SourceSummary = { total: number; failing: number; pending: number };
  * loaded). "Failing" and "pending" mean what sourceStatus (components/articles/source-health.ts) shows.
  */
 export async function summarizeSources(db: Db = getDb()): Promise<SourceSummary> {
-  const [row] = await db.$queryRawUnsafe<{ total: number | bigint; failing: number | bigint | null; pending: number | bigint | null }[]>(
-    `SELECT COUNT(*) AS "total",
+  const [row] = await db.$queryRaw<{ total: number | bigint; failing: number | bigint | null; pending: number | bigint | null }[]>`SELECT COUNT(*) AS "total",
        COUNT(CASE WHEN ${FAILING_SQL} THEN 1 END) AS "failing",
        COUNT(CASE WHEN NOT (${FAILING_SQL}) AND "lastFetchedAt" IS NULL THEN 1 END) AS "pending"
-     FROM "Source"`,
-  );
+     FROM "Source"`;
   return { total: Number(row?.total ?? 0), failing: Number(row?.failing ?? 0), pending: Number(row?.pending ?? 0) };
 }
 
@@ -407,24 +388,18 @@ export type SourceForExport = { id: number; name: string; feedUrl: string; siteU
  * category index serves the order, so walking every source is one pass and arrives grouped by category.
  */
 export async function listSourcesForExport(after: { category: string; id: number } | null, limit: number, db: Db = getDb()): Promise<SourceForExport[]> {
-  const params = sqlParams(db);
-  const where = after ? `WHERE ("category", "id") > (${params.add(after.category)}, ${params.add(after.id)})` : "";
-  const rows = await db.$queryRawUnsafe<(Omit<SourceForExport, "id"> & { id: number | bigint })[]>(
-    `SELECT "id", "name", "feedUrl", "siteUrl", "category" FROM "Source" ${where} ORDER BY "category", "id" LIMIT ${params.add(limit)}`,
-    ...params.values,
-  );
+  const where = after ? Prisma.sql`WHERE ("category", "id") > (${after.category}, ${after.id})` : Prisma.empty;
+  const rows = await db.$queryRaw<(Omit<SourceForExport, "id"> & { id: number | bigint })[]>`SELECT "id", "name", "feedUrl", "siteUrl", "category" FROM "Source" ${where} ORDER BY "category", "id" LIMIT ${limit}`;
   return rows.map((row) => ({ ...row, id: Number(row.id) }));
 }
 
 export async function findSourceHealthBySlug(slug: string, db: Db = getDb()): Promise<SourceHealth | null> {
-  const params = sqlParams(db);
-  const rows = await db.$queryRawUnsafe<SourceHealthRawRow[]>(`${SOURCE_HEALTH_SQL} WHERE s."slug" = ${params.add(slug)}`, ...params.values);
+  const rows = await db.$queryRaw<SourceHealthRawRow[]>`${SOURCE_HEALTH_SQL} WHERE s."slug" = ${slug}`;
   return rows.length === 0 ? null : fromHealthRow(rows[0]);
 }
 
 export async function findSourceHealthById(id: number, db: Db = getDb()): Promise<SourceHealth | null> {
-  const params = sqlParams(db);
-  const rows = await db.$queryRawUnsafe<SourceHealthRawRow[]>(`${SOURCE_HEALTH_SQL} WHERE s."id" = ${params.add(id)}`, ...params.values);
+  const rows = await db.$queryRaw<SourceHealthRawRow[]>`${SOURCE_HEALTH_SQL} WHERE s."id" = ${id}`;
   return rows.length === 0 ? null : fromHealthRow(rows[0]);
 }
 

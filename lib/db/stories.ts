@@ -3,6 +3,7 @@
 import { Prisma } from "./generated/sqlite/client";
 import { getDb, type Db } from "./client";
 import { articleListSelect, toArticle } from "./articles";
+import { chunked, queryInChunks } from "./chunks";
 import type { Article } from "../domain/article";
 import { isPublicStory, storyPath, type Story } from "../domain/story";
 
@@ -57,14 +58,6 @@ export class StoryAssignmentConflict extends Error {
   }
 }
 
-const CHUNK = 300;
-
-function chunks<T>(items: T[]): T[][] {
-  const out: T[][] = [];
-  for (let start = 0; start < items.length; start += CHUNK) out.push(items.slice(start, start + CHUNK));
-  return out;
-}
-
 /**
  * Writes one batch of the desk's decisions atomically, then recounts every story it touched. Returns those
  * stories' ids with their new breadth (who is public now).
@@ -77,7 +70,8 @@ export async function saveStoryBatch(batch: StoryBatch, db: Db = getDb()): Promi
         data: batch.created.map((story) => ({ ...story, sourceCount: 1, articleCount: 0, updatedAt: story.firstSeenAt })),
       });
     }
-    for (const chunk of chunks(batch.assignments)) {
+    // Per assignment: a CASE arm of two parameters and the article's id in the IN list.
+    for (const chunk of chunked(batch.assignments, 3)) {
       const cases = Prisma.join(chunk.map(({ articleId, storyId }) => Prisma.sql`WHEN ${articleId} THEN CAST(${storyId} AS INTEGER)`), " ");
       const updated = await tx.$executeRaw`UPDATE "Article" SET "storyId" = CASE "id" ${cases} END
         WHERE "id" IN (${Prisma.join(chunk.map(({ articleId }) => articleId))}) AND "storyId" IS NULL`;
@@ -88,14 +82,14 @@ export async function saveStoryBatch(batch: StoryBatch, db: Db = getDb()): Promi
       await tx.story.updateMany({ where: { OR: [{ id: from }, { mergedIntoId: from }] }, data: { mergedIntoId: into } });
     }
     const touched = [...new Set([...batch.assignments.map((a) => a.storyId), ...batch.merges.map((m) => m.into)])];
-    for (const chunk of chunks(touched)) {
+    for (const chunk of chunked(touched)) {
       await tx.$executeRaw`UPDATE "Story" SET
           "articleCount" = (SELECT COUNT(*) FROM "Article" WHERE "Article"."storyId" = "Story"."id"),
           "sourceCount" = (SELECT COUNT(DISTINCT "sourceId") FROM "Article" WHERE "Article"."storyId" = "Story"."id"),
           "updatedAt" = COALESCE((SELECT MAX("ingestedAt") FROM "Article" WHERE "Article"."storyId" = "Story"."id"), "updatedAt")
         WHERE "id" IN (${Prisma.join(chunk)})`;
     }
-    return tx.story.findMany({ where: { id: { in: touched } }, select: { id: true, sourceCount: true } });
+    return queryInChunks(touched, (chunk) => tx.story.findMany({ where: { id: { in: chunk } }, select: { id: true, sourceCount: true } }));
   });
 }
 
@@ -124,10 +118,7 @@ export async function listRecentPublicStories(since: Date, limit: number, db: Db
 }
 
 export async function findStoryRowsByIds(ids: number[], db: Db = getDb()): Promise<StoryRow[]> {
-  if (ids.length === 0) return [];
-  const rows: StoryRow[] = [];
-  for (const chunk of chunks(ids)) rows.push(...(await db.story.findMany({ where: { id: { in: chunk } }, select: storySelect })));
-  return rows;
+  return queryInChunks(ids, (chunk) => db.story.findMany({ where: { id: { in: chunk } }, select: storySelect }));
 }
 
 /** The story a slug names, following merges to the story it became (`mergedFrom` says a redirect is due). */
@@ -192,7 +183,12 @@ export const STORIES_CHANNEL = "newswire_stories";
 /** The site-wide role of running the story desk (a session-level advisory lock). */
 export const STORY_DESK_LOCK = 7_307_001_003;
 
-/** Tells every instance (itself included) which stories changed. Ids are few per batch: well under NOTIFY's 8 KB. */
+/** Ids per notification: 500 ids of up to ten digits, as JSON, stay under NOTIFY's 8,000-byte payload limit. */
+const IDS_PER_NOTIFICATION = 500;
+
+/** Tells every instance (itself included) which stories changed, in as many notifications as the ids need. */
 export async function notifyStoriesChanged(storyIds: number[], db: Db = getDb()): Promise<void> {
-  for (const chunk of chunks(storyIds)) await db.$executeRaw`SELECT pg_notify(${STORIES_CHANNEL}, ${JSON.stringify(chunk)})`;
+  for (let start = 0; start < storyIds.length; start += IDS_PER_NOTIFICATION) {
+    await db.$executeRaw`SELECT pg_notify(${STORIES_CHANNEL}, ${JSON.stringify(storyIds.slice(start, start + IDS_PER_NOTIFICATION))})`;
+  }
 }
