@@ -1,8 +1,8 @@
-// Every environment variable in ../shared/CONTRACT.md, parsed once at start. A bad value stops the start
-// with one line that names the variable (convention 2).
+// Every environment variable the server reads (README, Configuration), parsed once at start. A bad value
+// stops the start with one line that names the variable.
 import { z } from "zod";
 import { DEFAULT_DATABASE_URL, sqliteLocationProblem } from "./db/database-url";
-import { parseTrustedProxies, type TrustedProxy } from "./http/client-address";
+import { parseTrustedProxies } from "./http/client-address";
 
 /** Long enough that guessing is hopeless even unthrottled; the rate limit on failures is the second line. */
 const ADMIN_TOKEN_MIN_LENGTH = 24;
@@ -12,87 +12,93 @@ const booleanFlag = z
   .default("0")
   .transform((value) => value === "1" || value === "true");
 
-const envSchema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().trim().min(1).optional(),
-  DATABASE_URL: z
-    .string()
-    .trim()
-    .default(DEFAULT_DATABASE_URL)
-    .refine((url) => url.startsWith("file:") || /^postgres(ql)?:\/\/.+/i.test(url), {
-      message: "must be file:<path> (SQLite) or postgresql://… (PostgreSQL)",
-    })
-    .superRefine((url, context) => {
-      const problem = url.startsWith("file:") ? sqliteLocationProblem(url) : null;
-      if (problem) context.addIssue({ code: "custom", message: `the SQLite database cannot live there: ${problem}` });
-    }),
-  PUBLIC_URL: z
-    .string()
-    .trim()
-    .optional()
-    .refine((url) => url === undefined || url === "" || /^https?:\/\/[^/\s]+/i.test(url), {
-      message: "must be an absolute http(s) URL such as https://news.example.com",
-    }),
-  ADMIN_TOKEN: z
-    .string()
-    .optional()
-    .refine((token) => token === undefined || token === "" || token.length >= ADMIN_TOKEN_MIN_LENGTH, {
-      message: `must be at least ${ADMIN_TOKEN_MIN_LENGTH} characters: it alone guards /admin and the admin API from the whole internet, so it must be too long to guess (e.g. \`openssl rand -base64 32\`)`,
-    }),
-  POLL_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
-  FEED_ALLOW_PRIVATE: booleanFlag,
-  REDIS_URL: z
-    .string()
-    .trim()
-    .optional()
-    .refine((url) => url === undefined || url === "" || /^rediss?:\/\//i.test(url), {
-      message: "must be redis://… or rediss://…",
-    }),
-  REDIS_PREFIX: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9:_.-]{1,64}$/, "must be 1–64 letters, digits or : _ . -")
-    .default("newswire"),
-  LIVE_MAX_PER_IP: z.coerce.number().int().min(0).max(1_000_000).default(100),
-  LIVE_MAX_CONNECTIONS: z.coerce.number().int().min(0).max(10_000_000).default(20_000),
-  TRUST_PROXY: z
-    .string()
-    .optional()
-    .transform((list, context) => {
-      try {
-        return parseTrustedProxies(list ?? "");
-      } catch (error) {
-        context.addIssue({ code: "custom", message: (error as Error).message });
-        return z.NEVER;
-      }
-    }),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  /** Not in the contract: set by `npm run demo` to start the loopback demo newsroom. */
-  NEWSWIRE_DEMO: booleanFlag,
-  /** Not in the contract: `0` skips seeding the default sources (tests start from an empty database). */
-  NEWSWIRE_SEED: z.enum(["0", "1"]).default("1").transform((value) => value === "1"),
-});
+/**
+ * The variables as the environment spells them, then (in the transform) as the code reads them. Env is
+ * inferred from this schema, so the type cannot drift from what is parsed.
+ */
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().trim().min(1).optional(),
+    DATABASE_URL: z
+      .string()
+      .trim()
+      .default(DEFAULT_DATABASE_URL)
+      .refine((url) => url.startsWith("file:") || /^postgres(ql)?:\/\/.+/i.test(url), {
+        message: "must be file:<path> (SQLite) or postgresql://… (PostgreSQL)",
+      })
+      .superRefine((url, context) => {
+        const problem = url.startsWith("file:") ? sqliteLocationProblem(url) : null;
+        if (problem) context.addIssue({ code: "custom", message: `the SQLite database cannot live there: ${problem}` });
+      }),
+    PUBLIC_URL: z
+      .string()
+      .trim()
+      .optional()
+      .refine((url) => url === undefined || url === "" || /^https?:\/\/[^/\s]+/i.test(url), {
+        message: "must be an absolute http(s) URL such as https://news.example.com",
+      }),
+    ADMIN_TOKEN: z
+      .string()
+      .optional()
+      .refine((token) => token === undefined || token === "" || token.length >= ADMIN_TOKEN_MIN_LENGTH, {
+        message: `must be at least ${ADMIN_TOKEN_MIN_LENGTH} characters: it alone guards /admin and the admin API from the whole internet, so it must be too long to guess (e.g. \`openssl rand -base64 32\`)`,
+      }),
+    POLL_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
+    FEED_ALLOW_PRIVATE: booleanFlag,
+    REDIS_URL: z
+      .string()
+      .trim()
+      .optional()
+      .refine((url) => url === undefined || url === "" || /^rediss?:\/\//i.test(url), {
+        message: "must be redis://… or rediss://…",
+      }),
+    REDIS_PREFIX: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9:_.-]{1,64}$/, "must be 1–64 letters, digits or : _ . -")
+      .default("newswire"),
+    LIVE_MAX_PER_IP: z.coerce.number().int().min(0).max(1_000_000).default(100),
+    LIVE_MAX_CONNECTIONS: z.coerce.number().int().min(0).max(10_000_000).default(20_000),
+    TRUST_PROXY: z
+      .string()
+      .optional()
+      .transform((list, context) => {
+        try {
+          return parseTrustedProxies(list ?? "");
+        } catch (error) {
+          context.addIssue({ code: "custom", message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /** Not in the contract: set by `npm run demo` to start the loopback demo newsroom. */
+    NEWSWIRE_DEMO: booleanFlag,
+    /** Not in the contract: `0` skips seeding the default sources (tests start from an empty database). */
+    NEWSWIRE_SEED: z.enum(["0", "1"]).default("1").transform((value) => value === "1"),
+  })
+  .transform((env) => ({
+    nodeEnv: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    databaseUrl: env.DATABASE_URL,
+    publicUrl: (env.PUBLIC_URL || `http://localhost:${env.PORT}`).replace(/\/+$/, ""),
+    adminToken: env.ADMIN_TOKEN || undefined,
+    pollIntervalSeconds: env.POLL_INTERVAL_SECONDS,
+    feedAllowPrivate: env.FEED_ALLOW_PRIVATE,
+    redisUrl: env.REDIS_URL || undefined,
+    redisPrefix: env.REDIS_PREFIX,
+    liveMaxPerIp: env.LIVE_MAX_PER_IP,
+    liveMaxConnections: env.LIVE_MAX_CONNECTIONS,
+    /** Reverse proxies whose X-Forwarded-For is believed (lib/http/client-address.ts); empty: none. */
+    trustProxy: env.TRUST_PROXY,
+    logLevel: env.LOG_LEVEL,
+    demo: env.NEWSWIRE_DEMO,
+    seed: env.NEWSWIRE_SEED,
+  }));
 
-export type Env = {
-  nodeEnv: "development" | "production" | "test";
-  port: number;
-  host: string | undefined;
-  databaseUrl: string;
-  publicUrl: string;
-  adminToken: string | undefined;
-  pollIntervalSeconds: number;
-  feedAllowPrivate: boolean;
-  redisUrl: string | undefined;
-  redisPrefix: string;
-  liveMaxPerIp: number;
-  liveMaxConnections: number;
-  /** Reverse proxies whose X-Forwarded-For is believed (lib/http/client-address.ts); empty: none. */
-  trustProxy: TrustedProxy[];
-  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
-  demo: boolean;
-  seed: boolean;
-};
+export type Env = z.output<typeof envSchema>;
 
 /** Values that may hold credentials are never repeated in error messages. */
 const SECRET_VARIABLES = new Set(["ADMIN_TOKEN", "DATABASE_URL", "REDIS_URL"]);
@@ -117,26 +123,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     const received = SECRET_VARIABLES.has(variable) ? undefined : source[variable];
     throw new EnvError(variable, `${issue.message}${received !== undefined ? ` (got "${received}")` : ""}`);
   }
-  const env = result.data;
-  const publicUrl = (env.PUBLIC_URL || `http://localhost:${env.PORT}`).replace(/\/+$/, "");
-  return {
-    nodeEnv: env.NODE_ENV,
-    port: env.PORT,
-    host: env.HOST,
-    databaseUrl: env.DATABASE_URL,
-    publicUrl,
-    adminToken: env.ADMIN_TOKEN || undefined,
-    pollIntervalSeconds: env.POLL_INTERVAL_SECONDS,
-    feedAllowPrivate: env.FEED_ALLOW_PRIVATE,
-    redisUrl: env.REDIS_URL || undefined,
-    redisPrefix: env.REDIS_PREFIX,
-    liveMaxPerIp: env.LIVE_MAX_PER_IP,
-    liveMaxConnections: env.LIVE_MAX_CONNECTIONS,
-    trustProxy: env.TRUST_PROXY,
-    logLevel: env.LOG_LEVEL,
-    demo: env.NEWSWIRE_DEMO,
-    seed: env.NEWSWIRE_SEED,
-  };
+  return result.data;
 }
 
 let cached: Env | undefined;

@@ -1,4 +1,21 @@
+// Slugs: how they are made, and what a well-formed one looks like. Every check of a slug in a URL, a query
+// parameter or a live filter uses the rules below, so they cannot drift apart.
 import { shortHash } from "./hash";
+
+/** A source or category slug: a lower-case letter or digit, then up to 99 letters, digits or hyphens. */
+export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{0,99}$/;
+
+export function isSlug(value: string): boolean {
+  return SLUG_PATTERN.test(value);
+}
+
+/**
+ * Whether `value` could be a stored slug of at most `maxLength` characters (lower-case letters, digits and
+ * hyphens). Pages answer 404 for anything else without asking the database.
+ */
+export function couldBeStoredSlug(value: string, maxLength: number): boolean {
+  return value.length >= 1 && value.length <= maxLength && /^[a-z0-9-]+$/.test(value);
+}
 
 /** Lower-case ASCII words joined by hyphens; accents folded, everything else dropped. */
 export function slugify(text: string, maxLength = 80): string {

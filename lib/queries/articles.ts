@@ -3,12 +3,13 @@ import { z } from "zod";
 import { listArticles, findArticleBySlug, findLatestSequence, listArticlesAfter, searchArticles } from "../db/articles";
 import { decodeCursor } from "../domain/cursor";
 import { ValidationError } from "../domain/errors";
+import { couldBeStoredSlug, SLUG_PATTERN } from "../domain/slug";
 import type { Article, ArticleDetail } from "../domain/article";
 
 export const DEFAULT_PAGE_SIZE = 30;
 export const MAX_PAGE_SIZE = 100;
 
-const slugParam = z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,99}$/, "must be a slug (lower-case letters, digits, hyphens)");
+const slugParam = z.string().trim().regex(SLUG_PATTERN, "must be a slug (lower-case letters, digits, hyphens)");
 
 export const articleQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
@@ -18,7 +19,6 @@ export const articleQuerySchema = z.object({
   q: z.string().trim().max(200).optional(),
 });
 
-export type ArticleQuery = z.input<typeof articleQuerySchema>;
 export type ArticlePage = { articles: Article[]; nextCursor: string | null };
 
 /** Validates raw query parameters (strings, possibly empty) and returns one page, newest first. */
@@ -44,7 +44,7 @@ export async function getLatestArticles(limit = DEFAULT_PAGE_SIZE, filter: { sou
 }
 
 export async function getArticleBySlug(slug: string): Promise<ArticleDetail | null> {
-  if (!slugParam.safeParse(slug).success && !/^[a-z0-9-]{1,200}$/.test(slug)) return null;
+  if (!couldBeStoredSlug(slug, 200)) return null;
   return findArticleBySlug(slug);
 }
 

@@ -13,6 +13,7 @@ import {
 import type { SourceHealth } from "../domain/article";
 import { categoryName } from "../domain/category";
 import { cachedRead } from "./cached-read";
+import { couldBeStoredSlug } from "../domain/slug";
 import { ValidationError } from "../domain/errors";
 import { decodeSourceCursor, encodeSourceCursor, tryDecodeSourceCursor, MAX_SOURCE_CURSOR_LENGTH } from "../domain/source-cursor";
 
@@ -122,7 +123,7 @@ export async function* readSourcesForExport(batchSize = 500): AsyncGenerator<Sou
 }
 
 export async function getSourceBySlug(slug: string): Promise<SourceHealth | null> {
-  if (!/^[a-z0-9-]{1,100}$/.test(slug)) return null;
+  if (!couldBeStoredSlug(slug, 100)) return null;
   return findSourceHealthBySlug(slug);
 }
 

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import type { Article } from "../domain/article";
 import { ValidationError } from "../domain/errors";
+import { couldBeStoredSlug } from "../domain/slug";
 import { compareTopStories, isPublicStory, TOP_STORY_WINDOW_MS, type Story } from "../domain/story";
 import {
   findPublicStoryOfArticle,
@@ -54,17 +55,12 @@ export async function queryTopStories(raw: Record<string, string | undefined>, n
   return { stories: await withArticles(page, MAX_STORY_ARTICLES), nextCursor: next };
 }
 
-/** The homepage's top stories, each with a few of its articles. */
-export async function getTopStories(limit: number, articlesPerStory = 4, nowMs = Date.now()): Promise<Story[]> {
-  return withArticles((await rankedTopStories(nowMs)).slice(0, limit), articlesPerStory);
-}
-
 /**
  * A public story by slug. `movedTo` is set when the slug belongs to a story that merged into another:
  * links to the old slug lead there.
  */
 export async function getStoryBySlug(slug: string): Promise<{ story: Story; movedTo: string | null } | null> {
-  if (!/^[a-z0-9-]{1,120}$/.test(slug)) return null;
+  if (!couldBeStoredSlug(slug, 120)) return null;
   const found = await findStoryRowBySlug(slug);
   if (!found || !isPublicStory(found.story)) return null;
   const [story] = await withArticles([found.story], MAX_STORY_ARTICLES);

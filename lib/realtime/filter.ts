@@ -1,13 +1,12 @@
 import type { Article } from "../domain/article";
+import { isSlug } from "../domain/slug";
 import type { LiveFilter } from "./events";
-
-const SLUG = /^[a-z0-9][a-z0-9-]{0,99}$/;
 
 /** Keeps only well-formed slugs; anything else is treated as "no filter" rather than an error. */
 export function cleanFilter(raw: { source?: unknown; category?: unknown }): LiveFilter {
   const filter: LiveFilter = {};
-  if (typeof raw.source === "string" && SLUG.test(raw.source)) filter.source = raw.source;
-  if (typeof raw.category === "string" && SLUG.test(raw.category)) filter.category = raw.category;
+  if (typeof raw.source === "string" && isSlug(raw.source)) filter.source = raw.source;
+  if (typeof raw.category === "string" && isSlug(raw.category)) filter.category = raw.category;
   return filter;
 }
 
