@@ -12,7 +12,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "unit",
-          include: ["lib/**/*.test.ts", "components/**/*.test.ts"],
+          include: ["lib/**/*.test.ts", "components/**/*.test.ts", "bench/lib/**/*.test.ts"],
           environment: "node",
           // Before any test loads better-sqlite3 directly or through Prisma (see the file).
           setupFiles: ["lib/db/sqlite-driver.ts"],

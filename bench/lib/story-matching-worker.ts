@@ -1,8 +1,8 @@
 // Child process of the story-matching scenario (bench/scenarios/story-matching.ts): fills a matcher with N
 // articles of the synthetic news stream, then times the next articles one by one. Its own process, started
 // with --expose-gc, so that heap figures are this matcher's alone and no other scenario shares the thread.
-import { headlineTokens } from "../../lib/domain/headline";
-import { StoryIndex } from "../../lib/domain/story-index";
+import { headlineTokens } from "./headline-jaccard";
+import { StoryIndex } from "./story-index";
 import { StoryMatcher } from "../../lib/domain/story-matching/story-matcher";
 import { summarize, type Summary } from "./stats";
 import { newsCorpus, type CorpusArticle } from "./story-corpus";
@@ -18,7 +18,7 @@ export type MatchingRun = {
   wallMs: Summary;
   cpuMs: Summary;
   joinedShare: number;
-  /** The same probes through the headline-Jaccard index the matcher replaces (lib/domain/story-index.ts). */
+  /** The same probes through the headline-Jaccard index the matcher replaces (bench/lib/story-index.ts). */
   baselineWallMs: Summary;
   baselineCpuMs: Summary;
   baselineHeapBytesPerArticle: number;

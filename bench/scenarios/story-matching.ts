@@ -3,7 +3,7 @@
 // over three days), then the next articles added one at a time: per-article match time (wall and CPU: the
 // machine is shared, and CPU time is what the matcher itself costs) and heap per stored article. Runs in a
 // child process with --expose-gc (bench/lib/story-matching-worker.ts).
-// Baseline, same run, same articles: the headline-Jaccard index it replaces (lib/domain/story-index.ts),
+// Baseline, same run, same articles: the headline-Jaccard index it replaces (bench/lib/story-index.ts),
 // which reads headlines only and compares words, not meanings.
 import path from "node:path";
 import { ChildRpc } from "../lib/child";
@@ -69,7 +69,7 @@ async function run(context: ScenarioContext): Promise<ScenarioOutput> {
         `synthetic stream (bench/lib/story-corpus.ts), seed 11; fill ${sizes.join(" and ")} articles, then ${probes} probe articles added one at a time`,
         "per probe: wall time (performance.now) and CPU time (process.cpuUsage, user + system) of StoryMatcher.add",
         "heap: heapUsed after two forced full GCs, before and after filling, divided by the articles stored",
-        "baseline: lib/domain/story-index.ts (headline Jaccard, headlines only), same articles, bestMatch + add per probe",
+        "baseline: bench/lib/story-index.ts (headline Jaccard, headlines only), same articles, bestMatch + add per probe",
         "worker: its own Node process with --expose-gc (bench/lib/story-matching-worker.ts)",
       ],
       rows,

@@ -26,13 +26,6 @@ export class UnauthorizedError extends AppError {
   }
 }
 
-export class ForbiddenError extends AppError {
-  readonly status = 403;
-  constructor(message: string, code = "forbidden") {
-    super(message, code);
-  }
-}
-
 export class NotFoundError extends AppError {
   readonly status = 404;
   constructor(message: string, code = "not_found") {

@@ -121,8 +121,6 @@ export function createPageCache(options: PageCacheOptions = {}) {
   let invalidatedAt = 0;
   /** Pages being rendered afresh right now, so only one request per page pays for it. */
   const rendering = new Set<string>();
-  let hits = 0;
-  let misses = 0;
 
   /** The cleaned request, or null when the cache leaves this request alone (not a page it keeps). */
   function clean(req: IncomingMessage): CleanRequest | null {
@@ -268,16 +266,13 @@ export function createPageCache(options: PageCacheOptions = {}) {
       const page = entries.get(key);
       const age = page ? Date.now() - page.storedAt : Infinity;
       if (page && page.generation === generation && age < maxAgeMs) {
-        hits += 1;
         send(req, res, page, "hit");
         return true;
       }
       if (page && rendering.has(key) && Date.now() - invalidatedAt < STALE_WHILE_RENDERING_MS && age < maxAgeMs) {
-        hits += 1;
         send(req, res, page, "stale");
         return true;
       }
-      misses += 1;
       substitute(req, cleaned);
       if (req.method === "GET") capture(cleaned, res);
       return false;
@@ -287,6 +282,5 @@ export function createPageCache(options: PageCacheOptions = {}) {
       generation += 1;
       invalidatedAt = Date.now();
     },
-    stats: () => ({ entries: entries.size, bytes: totalBytes, hits, misses }),
   };
 }

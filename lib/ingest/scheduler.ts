@@ -25,8 +25,6 @@ export type Scheduler = {
   wake(): void;
   /** Makes a source due and wakes the loop. Resolves false when the source does not exist. */
   refreshNow(sourceId: number): Promise<boolean>;
-  /** Resolves when nothing is being fetched (for tests and graceful shutdown). */
-  idle(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -149,9 +147,6 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       if (active.size < concurrency) start(claimed);
       else queue.unshift(claimed);
       return true;
-    },
-    async idle() {
-      while (active.size > 0 || looking || queue.length > 0) await Promise.allSettled([...active, new Promise((r) => setTimeout(r, 10))]);
     },
     async close() {
       closing = true;

@@ -1,9 +1,10 @@
-// An in-memory inverted index of recent headlines, for story clustering ("also covered by").
+// The story-matching benchmark's baseline (bench/scenarios/story-matching.ts): the in-memory inverted index of
+// recent headlines that grouped "also covered by" before the story matcher (lib/domain/story-matching).
 // Why in memory: the full-text query it replaces scored every article sharing any word with the new headline
 // (bm25 over the whole OR), which cost 1.5 ms per new article at 12k articles and 14 ms at 60k; counting
 // shared words here costs microseconds. Only headlines with enough significant words are kept, since the
 // others can never be the same story (isSameStory needs three on each side).
-import { SAME_STORY_THRESHOLD } from "./headline";
+import { SAME_STORY_THRESHOLD } from "./headline-jaccard";
 
 export type StoryEntry = {
   id: number;

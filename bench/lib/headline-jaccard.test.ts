@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { headlineTokens, isSameStory } from "./headline";
+import { headlineTokens, isSameStory } from "./headline-jaccard";
 
 const same = (a: string, b: string) => isSameStory(headlineTokens(a), headlineTokens(b));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { headlineTokens } from "./headline";
+import { headlineTokens } from "./headline-jaccard";
 import { StoryIndex, type StoryEntry } from "./story-index";
 
 const HOUR = 3600_000;

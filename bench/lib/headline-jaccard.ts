@@ -1,4 +1,5 @@
-// Near-identical headlines: the same story told by two publishers ("Fed raises rates by a quarter point" /
+// The story-matching benchmark's baseline (with story-index.ts): headline Jaccard, as the site matched stories
+// before lib/domain/story-matching. Near-identical headlines: the same story told by two publishers ("Fed raises rates by a quarter point" /
 // "Federal Reserve raises interest rates a quarter point"). Compared as sets of significant words.
 
 const STOPWORDS = new Set(
