@@ -18,4 +18,3 @@ export function createMetrics() {
   return { registry, feedChecks, checkDuration, storeDuration, articlesIngested, articlesDelivered, liveClients };
 }
 
-export type Metrics = ReturnType<typeof createMetrics>;
