@@ -1,4 +1,4 @@
-// Lint: TypeScript's recommended rules plus the one-way dependency rule of ARCHITECTURE.md, enforced here
+// Lint: TypeScript's recommended rules plus the one-way dependency rule between layers (README, Architecture), enforced here
 // rather than remembered. Each block forbids what its layer must not import.
 import tseslint from "typescript-eslint";
 

@@ -73,9 +73,9 @@ const envSchema = z
         }
       }),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-    /** Not in the contract: set by `npm run demo` to start the loopback demo newsroom. */
+    /** Not an operator setting: set by `npm run demo` to start the loopback demo newsroom. */
     NEWSWIRE_DEMO: booleanFlag,
-    /** Not in the contract: `0` skips seeding the default sources (tests start from an empty database). */
+    /** Not an operator setting: `0` skips seeding the default sources (tests start from an empty database). */
     NEWSWIRE_SEED: z.enum(["0", "1"]).default("1").transform((value) => value === "1"),
   })
   .transform((env) => ({
