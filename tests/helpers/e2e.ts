@@ -6,16 +6,12 @@ import { test as base, expect, type APIRequestContext } from "@playwright/test";
 import type { Article, SourceHealth } from "../../lib/domain/article";
 import { E2E_ADMIN_TOKEN } from "../../playwright.config";
 import { startFixtureFeedServer, type FixtureFeedServer, type FixtureItem } from "./fixture-feed-server";
+import { uniqueName } from "./unique-name";
 
 export { expect, E2E_ADMIN_TOKEN };
 export type { Article };
 
-let unique = 0;
-/** A name no other test in this run (nor a --repeat-each repeat) uses: `[a-z0-9-]`, fit for feed names and slugs. */
-export function uniqueName(prefix: string): string {
-  unique += 1;
-  return `${prefix}-${Date.now().toString(36)}${unique}`;
-}
+export { uniqueName };
 
 export function adminHeaders(): Record<string, string> {
   return { authorization: `Bearer ${E2E_ADMIN_TOKEN}` };

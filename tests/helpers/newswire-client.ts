@@ -8,6 +8,7 @@ import { io as connectSocket, type Socket } from "socket.io-client";
 import type { Article, SourceHealth } from "../../lib/domain/article";
 import { ADMIN_TOKEN, eventually, startNewswire, tempDatabaseUrl, type RunningServer } from "./newswire-server";
 import type { FixtureFeedServer, FixtureItem } from "./fixture-feed-server";
+import { uniqueName } from "./unique-name";
 
 export type { Article, SourceHealth };
 
@@ -55,12 +56,7 @@ export function removeDatabase(databaseUrl: string): void {
   for (const suffix of ["", "-wal", "-shm", "-journal"]) fs.rmSync(file + suffix, { force: true });
 }
 
-let unique = 0;
-/** A feed name / title word no other test in this process uses: `[a-z0-9-]`. */
-export function uniqueName(prefix: string): string {
-  unique += 1;
-  return `${prefix}-${Date.now().toString(36)}${unique}`;
-}
+export { uniqueName };
 
 export class NewswireClient {
   constructor(readonly url: string) {}
