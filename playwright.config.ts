@@ -24,7 +24,7 @@ export default defineConfig({
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
   webServer: {
-    command: "rm -f tests/.tmp/e2e.db* && mkdir -p tests/.tmp && tsx server.ts",
+    command: "rm -f tests/.tmp/e2e.db* && mkdir -p tests/.tmp && node --import tsx server.ts",
     url: `http://127.0.0.1:${PORT}/api/health`,
     reuseExistingServer: false,
     timeout: 240_000,

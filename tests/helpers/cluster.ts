@@ -40,7 +40,7 @@ export type ClusterOptions = {
   instanceEnv?: (index: number) => Record<string, string>;
   /** false: no HAProxy; an object: HAPROXY_* variables for deploy/haproxy.cfg (timeouts). */
   loadBalancer?: boolean | Record<string, string>;
-  /** Default "npm" (`npm start`, as an operator runs it); "tsx" for `tsx server.ts`. */
+  /** Default "npm" (`npm start`, as an operator runs it); "node" for `node --import tsx server.ts`. */
   launcher?: Launcher;
   /** A name for the database and the Redis prefix (default "cluster"). */
   name?: string;

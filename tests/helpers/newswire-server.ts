@@ -53,16 +53,16 @@ export type RunningServer = {
 };
 
 /**
- * - "tsx": `tsx server.ts` (tsx's CLI, which runs server.ts in a child node process).
+ * Never tsx's CLI (`tsx server.ts`): it relays SIGTERM to a child process and, when the child does not confirm
+ * within 30 ms (a loaded machine), SIGKILLs it and exits 143, so a clean shutdown looked like a crash.
  * - "npm": `npm start`, what the README tells an operator to type (npm → sh → node running server.ts).
  * - "node": `node --import tsx server.ts`, what `npm start` execs and the container runs (deploy/Dockerfile).
  */
-export type Launcher = "tsx" | "npm" | "node";
+export type Launcher = "npm" | "node";
 
 function launchCommand(launcher: Launcher): [string, string[]] {
   if (launcher === "npm") return ["npm", ["start"]];
-  if (launcher === "node") return [process.execPath, ["--import", "tsx", "server.ts"]];
-  return [path.join(ROOT, "node_modules", ".bin", "tsx"), ["server.ts"]];
+  return [process.execPath, ["--import", "tsx", "server.ts"]];
 }
 
 /** The direct children of `pid`, from /proc (empty once it is gone). */
@@ -107,7 +107,8 @@ export async function startNewswire(
 ): Promise<RunningServer> {
   const port = options.port ?? (await freePort());
   let output = "";
-  const [command, args] = launchCommand(options.launcher ?? "tsx");
+  // The command npm start execs: signals reach the server itself, as in production.
+  const [command, args] = launchCommand(options.launcher ?? "node");
   const child = spawn(command, args, {
     cwd: ROOT,
     env: {

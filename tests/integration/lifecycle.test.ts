@@ -17,11 +17,11 @@ const REFUSED_START_BUDGET_MS = 20_000;
 
 type Exit = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number };
 
-/** Runs `tsx server.ts` with the given environment until it exits (or kills it after `timeoutMs`). */
+/** Runs `node --import tsx server.ts` (what npm start execs) until it exits (or kills it after `timeoutMs`). */
 async function runServer(env: Record<string, string>, timeoutMs = 45_000): Promise<Exit> {
   const started = Date.now();
   const databaseUrl = tempDatabaseUrl("lifecycle-env");
-  const child = spawn(path.join(ROOT, "node_modules", ".bin", "tsx"), ["server.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
     cwd: ROOT,
     env: {
       ...process.env,
