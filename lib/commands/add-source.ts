@@ -6,8 +6,9 @@ import type { SourceHealth } from "../domain/article";
 import { slugify } from "../domain/slug";
 import { findSourceIdByFeedUrl, insertSource, isSourceSlugTaken } from "../db/sources";
 import { assertFetchableUrl, fetchFeed } from "../ingest/fetch-feed";
-import { discoverFeedLinks, parseFeed } from "../ingest/parse-feed";
-import { decodeBody } from "../ingest/decode-body";
+import { discoverFeedLinks } from "../ingest/discover";
+import { parseFeed } from "../ingest/parse";
+import { decodeBody } from "../ingest/parse/charset";
 import type { ParsedFeed } from "../domain/feed";
 
 const httpUrl = z

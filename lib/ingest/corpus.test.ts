@@ -11,7 +11,7 @@ import { FeedParseError } from "../domain/errors";
 import type { ArticleCandidate } from "../domain/feed";
 import { resolveHttpUrl } from "../domain/url";
 import { MAX_TITLE_LENGTH, normalizeItems, truncateAtWord } from "./normalize";
-import { parseFeed } from "./parse-feed";
+import { parseFeed } from "./parse";
 import { htmlToPlainText } from "./sanitize";
 
 const CORPUS = path.resolve(process.cwd(), "../shared/corpus");

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ParsedFeed, ParsedItem } from "../domain/feed";
 import { sha256Hex } from "../domain/hash";
 import { MAX_SUMMARY_LENGTH, MAX_TITLE_LENGTH, normalizeArticleUrl, normalizeItems, parseFeedDate, truncateAtWord } from "./normalize";
-import { parseFeed } from "./parse-feed";
+import { parseFeed } from "./parse";
 
 const FETCHED_AT = new Date("2024-06-01T12:00:00Z");
 const FEED_URL = "https://feeds.example/news.xml";

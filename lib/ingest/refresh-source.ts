@@ -7,7 +7,7 @@ import { insertNewArticles, type InsertResult } from "../db/articles";
 import type { ArticleCandidate, ParsedFeed } from "../domain/feed";
 import { recordFetchOutcome, recordNotModified, type NotModifiedOutcome, type SourceForFetch } from "../db/sources";
 import { fetchFeed } from "./fetch-feed";
-import { parseFeed } from "./parse-feed";
+import { parseFeed } from "./parse";
 import { normalizeItems } from "./normalize";
 import { backoffSeconds, nextPollInterval } from "./schedule";
 import type { SeenCheck, SeenItems } from "./seen-items";

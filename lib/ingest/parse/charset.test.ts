@@ -1,6 +1,6 @@
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
-import { canonicalCharset, decodeBody } from "./decode-body";
+import { canonicalCharset, decodeBody } from "./charset";
 
 // Only characters every Cyrillic charset below can encode (KOI8-R and ISO-8859-5 have no em dash).
 const CYRILLIC = "Новости: Привет, мир - ёжик";
