@@ -28,7 +28,7 @@ import { createStoryDesk } from "./lib/ingest/story-desk";
 import { StoryMatcher } from "./lib/domain/story-matching/story-matcher";
 import { notifyStoriesChanged, STORY_DESK_LOCK } from "./lib/db/stories";
 import { getPublicStoriesByIds } from "./lib/queries/stories";
-import { closeFeedConnections } from "./lib/ingest/fetch-feed";
+import { closeFeedConnections } from "./lib/ingest/fetch";
 import { createSeenItems } from "./lib/ingest/seen-items";
 import { registerRuntime } from "./lib/runtime";
 import { createMetrics } from "./lib/metrics";

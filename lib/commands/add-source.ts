@@ -5,7 +5,7 @@ import { ConflictError, FeedFetchError, FeedParseError, UnprocessableError, Vali
 import type { SourceHealth } from "../domain/article";
 import { slugify } from "../domain/slug";
 import { findSourceIdByFeedUrl, insertSource, isSourceSlugTaken } from "../db/sources";
-import { assertFetchableUrl, fetchFeed } from "../ingest/fetch-feed";
+import { assertFetchableUrl, fetchFeed } from "../ingest/fetch";
 import { discoverFeedLinks } from "../ingest/discover";
 import { parseFeed } from "../ingest/parse";
 import { decodeBody } from "../ingest/parse/charset";

@@ -4,7 +4,7 @@ import type { SourceHealth } from "../domain/article";
 import { FeedFetchError, ValidationError } from "../domain/errors";
 import { slugify } from "../domain/slug";
 import { findSourceIdByFeedUrl, insertSource, isSourceSlugTaken } from "../db/sources";
-import { assertFetchableUrl } from "../ingest/fetch-feed";
+import { assertFetchableUrl } from "../ingest/fetch";
 import { getLogger } from "../log";
 
 /** XML 1.0 allows no control characters but tab, LF and CR, and no lone surrogates: a feed title may carry them. */

@@ -6,7 +6,7 @@ import { FeedFetchError, FeedParseError } from "../domain/errors";
 import { insertNewArticles, type InsertResult } from "../db/articles";
 import type { ArticleCandidate, ParsedFeed } from "../domain/feed";
 import { recordFetchOutcome, recordNotModified, type NotModifiedOutcome, type SourceForFetch } from "../db/sources";
-import { fetchFeed } from "./fetch-feed";
+import { fetchFeed } from "./fetch";
 import { parseFeed } from "./parse";
 import { normalizeItems } from "./normalize";
 import { backoffSeconds, nextPollInterval } from "./schedule";

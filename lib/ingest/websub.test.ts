@@ -19,7 +19,7 @@ import { findSourceById, insertSource, type SourceForFetch } from "../db/sources
 import { findWebSubSubscription } from "../db/websub";
 import { FeedFetchError } from "../domain/errors";
 import { registerRuntime, type Runtime } from "../runtime";
-import { postForm } from "./fetch-feed";
+import { postForm } from "./fetch";
 import type { RefreshResult } from "./refresh-source";
 import { ingestFeedBody } from "./refresh-source";
 import { canReceiveCallbacks, createWebSubManager, DEFAULT_LEASE_SECONDS, signatureMatches, type WebSubManager } from "./websub";

@@ -16,8 +16,8 @@ import {
   saveWebSubRequest,
   type WebSubSubscription,
 } from "../db/websub";
-import { hostnameToIpLiteral, isBlockedAddress, isReservedHostname } from "./address-policy";
-import { postForm, type AddressCheckHooks } from "./fetch-feed";
+import { hostnameToIpLiteral, isBlockedAddress, isReservedHostname } from "./fetch/address-policy";
+import { postForm } from "./fetch";
 import type { RefreshResult } from "./refresh-source";
 
 /** What we ask hubs for; they may grant less (or more), and say so in the verification. */
@@ -39,8 +39,6 @@ export type WebSubManagerOptions = {
   logger: Logger;
   leaseSeconds?: number;
   now?: () => Date;
-  /** For tests only, as in fetchFeed. */
-  fetchHooks?: AddressCheckHooks;
 };
 
 export type VerificationAnswer = { status: number; body: string };
@@ -114,7 +112,6 @@ export function createWebSubManager(options: WebSubManagerOptions): WebSubManage
         timeoutMs: SUBSCRIBE_TIMEOUT_MS,
         maxResponseBytes: 2048,
         signal: abort.signal,
-        ...options.fetchHooks,
       });
       if (response.status >= 200 && response.status < 300) {
         log.info({ hub: wanted.hub, topic: wanted.topic, status: response.status, renewal: same }, "WebSub subscription requested");
