@@ -176,8 +176,10 @@ async function main(): Promise<void> {
 
   const websub = createWebSubManager({ publicUrl: env.publicUrl, allowPrivate: env.feedAllowPrivate, logger });
   const seenItems = createSeenItems();
+  // Feeds this server serves itself (the demo newsroom), fetched on loopback whatever FEED_ALLOW_PRIVATE says.
+  const ownFeedOrigins = new Set<string>();
   const scheduler = startScheduler({
-    context: { allowPrivate: env.feedAllowPrivate, baseIntervalSeconds: env.pollIntervalSeconds, logger, seenItems },
+    context: { allowPrivate: env.feedAllowPrivate, trustedOrigins: ownFeedOrigins, baseIntervalSeconds: env.pollIntervalSeconds, logger, seenItems },
     onNewArticles: articlesStored,
     sharedHostSlots: redis ? createSharedHostSlots({ redis, logger }) : undefined,
     onChecked: (source, result, durationMs) => {
@@ -212,7 +214,9 @@ async function main(): Promise<void> {
   const port = typeof address === "object" && address ? address.port : env.port;
   logger.info({ port, url: env.publicUrl, dev }, "newswire listening");
 
-  if (env.demo) demo = await attachDemoNewsroom({ port, scheduler, logger, pollIntervalSeconds: env.pollIntervalSeconds });
+  if (env.demo) {
+    demo = await attachDemoNewsroom({ port, scheduler, logger, pollIntervalSeconds: env.pollIntervalSeconds, trustOrigin: (origin) => ownFeedOrigins.add(origin) });
+  }
 
   let stopping = false;
   async function shutdown(signal: string): Promise<void> {

@@ -6,9 +6,24 @@ import { upsertSourceBySlug } from "../db/sources";
 import type { Scheduler } from "../ingest/scheduler";
 import { createDemoNewsroom } from "./demo-newsroom";
 
-export async function attachDemoNewsroom(options: { port: number; scheduler: Scheduler; logger: Logger; pollIntervalSeconds: number; everyMs?: number }) {
+export type DemoOptions = {
+  port: number;
+  scheduler: Scheduler;
+  logger: Logger;
+  pollIntervalSeconds: number;
+  everyMs?: number;
+  /**
+   * Lets the fetch stage reach this one origin although it is on loopback: the feed is served by this very
+   * server, so the address policy (which keeps sources off loopback and private networks unless
+   * FEED_ALLOW_PRIVATE=1) has nothing to protect here. Every other loopback address stays refused.
+   */
+  trustOrigin: (origin: string) => void;
+};
+
+export async function attachDemoNewsroom(options: DemoOptions) {
   const newsroom = createDemoNewsroom();
   const origin = `http://127.0.0.1:${options.port}`;
+  options.trustOrigin(origin);
   for (let i = 0; i < 5; i++) newsroom.publishNext(new Date(Date.now() - (5 - i) * 60_000));
   const sourceId = await upsertSourceBySlug({
     slug: "demo-newsroom",

@@ -14,6 +14,11 @@ import type { SeenCheck, SeenItems } from "./seen-items";
 
 export type RefreshContext = {
   allowPrivate: boolean;
+  /**
+   * Origins fetched although the address policy would refuse them: the server's own feeds (the demo
+   * newsroom on loopback). See FetchPolicy.trustedOrigins in ./fetch.
+   */
+  trustedOrigins?: ReadonlySet<string>;
   baseIntervalSeconds: number;
   logger: Logger;
   now?: () => Date;
@@ -70,6 +75,7 @@ export async function refreshSource(source: SourceForFetch, context: RefreshCont
       etag: source.etag,
       lastModified: source.lastModified,
       allowPrivate: context.allowPrivate,
+      trustedOrigins: context.trustedOrigins,
       timeoutMs: context.timeoutMs,
       maxBytes: context.maxBytes,
     });

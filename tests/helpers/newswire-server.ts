@@ -57,11 +57,13 @@ export type RunningServer = {
  * within 30 ms (a loaded machine), SIGKILLs it and exits 143, so a clean shutdown looked like a crash.
  * - "npm": `npm start`, what the README tells an operator to type (npm → sh → node running server.ts).
  * - "node": `node --import tsx server.ts`, what `npm start` execs and the container runs (deploy/Dockerfile).
+ * - "npm-demo": `npm run demo`, the offline demo as the README gives it.
  */
-export type Launcher = "npm" | "node";
+export type Launcher = "npm" | "node" | "npm-demo";
 
 function launchCommand(launcher: Launcher): [string, string[]] {
   if (launcher === "npm") return ["npm", ["start"]];
+  if (launcher === "npm-demo") return ["npm", ["run", "demo"]];
   return [process.execPath, ["--import", "tsx", "server.ts"]];
 }
 
@@ -103,7 +105,8 @@ export function isAlive(pid: number): boolean {
 }
 
 export async function startNewswire(
-  options: { env?: Record<string, string>; port?: number; timeoutMs?: number; launcher?: Launcher } = {},
+  /** `env` overrides the test defaults; a variable given as undefined is left out of the server's environment. */
+  options: { env?: Record<string, string | undefined>; port?: number; timeoutMs?: number; launcher?: Launcher } = {},
 ): Promise<RunningServer> {
   const port = options.port ?? (await freePort());
   let output = "";

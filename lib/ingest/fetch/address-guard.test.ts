@@ -120,3 +120,35 @@ describe("assertFetchableUrl", () => {
     await expect(assertFetchableUrl("http://169.254.169.254/", true)).rejects.toMatchObject({ code: "blocked_address" });
   });
 });
+
+describe("fetchFeed: trusted origins (the server's own feeds)", () => {
+  it("fetches exactly a trusted loopback origin without allowPrivate", async () => {
+    const server = await startServer((_req, res) => sendFeed(res));
+    const result = await fetchFeed(`${server.origin}/demo/feed.xml`, { allowPrivate: false, trustedOrigins: new Set([server.origin]) });
+    expect(result.status).toBe("ok");
+  });
+
+  it("refuses another port, another spelling of the host, and a redirect away from the trusted origin", async () => {
+    const trusted = await startServer((_req, res) => sendFeed(res));
+    const other = await startServer((_req, res) => sendFeed(res));
+    const trustedOrigins = new Set([trusted.origin]);
+    expect((await fetchError(`${other.origin}/feed.xml`, { allowPrivate: false, trustedOrigins })).code).toBe("blocked_address");
+    expect((await fetchError(`http://localhost:${trusted.port}/feed.xml`, { allowPrivate: false, trustedOrigins })).code).toBe("blocked_address");
+    expect((await fetchError(`https://127.0.0.1:${trusted.port}/feed.xml`, { allowPrivate: false, trustedOrigins })).code).toBe("blocked_address");
+    expect(other.connections()).toBe(0);
+
+    const redirecting = await startServer((_req, res) => res.writeHead(302, { location: `${other.origin}/feed.xml` }).end());
+    const error = await fetchError(`${redirecting.origin}/feed.xml`, { allowPrivate: false, trustedOrigins: new Set([redirecting.origin]) });
+    expect(error.code).toBe("blocked_address");
+    expect(redirecting.requests).toHaveLength(1);
+    expect(other.connections()).toBe(0);
+  });
+
+  it("counts an origin added after the first fetch (the demo registers its own once the port is known)", async () => {
+    const server = await startServer((_req, res) => sendFeed(res));
+    const trustedOrigins = new Set<string>();
+    expect((await fetchError(`${server.origin}/feed.xml`, { allowPrivate: false, trustedOrigins })).code).toBe("blocked_address");
+    trustedOrigins.add(server.origin);
+    await expect(fetchFeed(`${server.origin}/feed.xml`, { allowPrivate: false, trustedOrigins })).resolves.toMatchObject({ status: "ok" });
+  });
+});
