@@ -7,8 +7,8 @@ import { insertNewArticles, type InsertResult } from "../db/articles";
 import type { ArticleCandidate, ParsedFeed } from "../domain/feed";
 import { recordFetchOutcome, recordNotModified, type NotModifiedOutcome, type SourceForFetch } from "../db/sources";
 import { fetchFeed } from "./fetch";
-import { parseFeed } from "./parse";
-import { normalizeItems } from "./normalize";
+import { onThisThread, type FeedProcessor } from "./parse-pool/processor";
+import { FeedProcessingError } from "./parse-pool/pool";
 import { backoffSeconds, nextPollInterval } from "./schedule";
 import type { SeenCheck, SeenItems } from "./seen-items";
 
@@ -34,6 +34,8 @@ export type RefreshContext = {
   seenItems?: SeenItems;
   /** Where 304 outcomes are written; the scheduler batches them (lib/ingest/batch-writer.ts). */
   recordNotModified?: (outcome: NotModifiedOutcome) => Promise<void>;
+  /** Where parse and normalize run: the server hands in its worker pool (parse-pool/pool.ts); default this thread. */
+  processor?: FeedProcessor;
 };
 
 export type RefreshResult =
@@ -44,6 +46,7 @@ export type RefreshResult =
 export function describeFailure(error: unknown): { code: string; message: string; retryAfterSeconds?: number } {
   if (error instanceof FeedFetchError) return { code: error.code, message: error.message, retryAfterSeconds: error.retryAfterSeconds };
   if (error instanceof FeedParseError) return { code: error.code, message: error.message };
+  if (error instanceof FeedProcessingError) return { code: error.code, message: error.message };
   return { code: "internal", message: error instanceof Error ? error.message : String(error) };
 }
 
@@ -56,10 +59,11 @@ export async function ingestFeedBody(
   document: { body: Buffer; contentType: string | null; url: string },
   fetchedAt: Date,
   seen?: SeenCheck,
+  processor: FeedProcessor = onThisThread,
 ): Promise<{ feed: ParsedFeed; candidates: ArticleCandidate[]; stored: InsertResult }> {
-  const feed = await parseFeed(document.body, { contentType: document.contentType, url: document.url });
+  const feed = await processor.parse(document);
   const fresh = seen ? seen.unseen(feed.items) : { items: feed.items, fingerprints: [] };
-  const candidates = normalizeItems({ ...feed, items: fresh.items }, { feedUrl: document.url, fetchedAt });
+  const candidates = await processor.normalize({ ...feed, items: fresh.items }, { feedUrl: document.url, fetchedAt });
   const stored = await insertNewArticles(sourceId, candidates, new Date());
   // Only once stored: a check that fails here looks at every entry again next time.
   seen?.remember(fresh.fingerprints);
@@ -99,7 +103,7 @@ export async function refreshSource(source: SourceForFetch, context: RefreshCont
     }
 
     const storeStarted = performance.now();
-    const { feed, candidates, stored } = await ingestFeedBody(source.id, { body: response.body, contentType: response.contentType, url: response.finalUrl }, fetchedAt, context.seenItems?.forCheck(source.id, source.lastSuccessAt, fetchedAt));
+    const { feed, candidates, stored } = await ingestFeedBody(source.id, { body: response.body, contentType: response.contentType, url: response.finalUrl }, fetchedAt, context.seenItems?.forCheck(source.id, source.lastSuccessAt, fetchedAt), context.processor);
     const storeMs = performance.now() - storeStarted;
     const interval = nextPollInterval({
       previousSeconds: source.pollIntervalSeconds,
