@@ -31,6 +31,7 @@ import { getPublicStoriesByIds } from "./lib/queries/stories";
 import { closeFeedConnections } from "./lib/ingest/fetch";
 import { createSeenItems } from "./lib/ingest/seen-items";
 import { createParsePool } from "./lib/ingest/parse-pool/pool";
+import { onThisThread } from "./lib/ingest/parse-pool/processor";
 import { registerRuntime } from "./lib/runtime";
 import { createMetrics } from "./lib/metrics";
 import { attachDemoNewsroom } from "./lib/demo/attach-demo";
@@ -178,12 +179,12 @@ async function main(): Promise<void> {
   const websub = createWebSubManager({ publicUrl: env.publicUrl, allowPrivate: env.feedAllowPrivate, logger });
   const seenItems = createSeenItems();
   // Parse and normalize (+ sanitize) in worker threads: a big feed must not hold the event loop (threads start
-  // with the first feed).
-  const parsePool = createParsePool();
+  // with the first feed). PARSE_THREADS=0 keeps them on the event loop (the bench's baseline).
+  const parsePool = env.parseThreads === 0 ? undefined : createParsePool({ threads: env.parseThreads });
   // Feeds this server serves itself (the demo newsroom), fetched on loopback whatever FEED_ALLOW_PRIVATE says.
   const ownFeedOrigins = new Set<string>();
   const scheduler = startScheduler({
-    context: { allowPrivate: env.feedAllowPrivate, trustedOrigins: ownFeedOrigins, baseIntervalSeconds: env.pollIntervalSeconds, logger, seenItems, processor: parsePool },
+    context: { allowPrivate: env.feedAllowPrivate, trustedOrigins: ownFeedOrigins, baseIntervalSeconds: env.pollIntervalSeconds, logger, seenItems, processor: parsePool ?? onThisThread },
     onNewArticles: articlesStored,
     sharedHostSlots: redis ? createSharedHostSlots({ redis, logger }) : undefined,
     onChecked: (source, result, durationMs) => {
@@ -203,7 +204,7 @@ async function main(): Promise<void> {
     ingestPushed: async (sourceId, document) => {
       // Without seenItems: a push often carries only the new entries, and the memory of the last polled
       // document (what the next poll compares with) should not be replaced by it.
-      const { stored } = await ingestFeedBody(sourceId, document, new Date(), undefined, parsePool);
+      const { stored } = await ingestFeedBody(sourceId, document, new Date(), undefined, parsePool ?? onThisThread);
       if (stored.inserted.length > 0) articlesStored(stored.inserted);
       logger.info({ sourceId, url: document.url, inserted: stored.inserted.length }, "WebSub push ingested");
       return stored.inserted.length;
@@ -236,7 +237,7 @@ async function main(): Promise<void> {
     // Stop taking new work, let fetches in flight commit, then close the transports and the database.
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     await scheduler.close();
-    await parsePool.close();
+    await parsePool?.close();
     await storyDesk.close();
     await websub.close();
     await closeFeedConnections();

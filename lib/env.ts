@@ -72,6 +72,8 @@ const envSchema = z
           return z.NEVER;
         }
       }),
+    /** Worker threads that parse feeds; default cores − 1 (1–4). 0 parses on the event loop, as before (docs/decisions/0013). */
+    PARSE_THREADS: z.coerce.number().int().min(0).max(16).optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     /** Not an operator setting: set by `npm run demo` to start the loopback demo newsroom. */
     NEWSWIRE_DEMO: booleanFlag,
@@ -94,6 +96,8 @@ const envSchema = z
     /** Reverse proxies whose X-Forwarded-For is believed (lib/http/client-address.ts); empty: none. */
     trustProxy: env.TRUST_PROXY,
     logLevel: env.LOG_LEVEL,
+    /** Undefined: sized to the machine; 0: parse on the event loop. */
+    parseThreads: env.PARSE_THREADS,
     demo: env.NEWSWIRE_DEMO,
     seed: env.NEWSWIRE_SEED,
   }));
