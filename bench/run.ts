@@ -21,8 +21,9 @@ import { ingestion } from "./scenarios/ingestion";
 import { freshness } from "./scenarios/freshness";
 import { sourcesScale } from "./scenarios/sources-scale";
 import { storyMatching } from "./scenarios/story-matching";
+import { bigFeedScenario } from "./scenarios/big-feed";
 
-const SCENARIOS: Scenario[] = [fanoutSocketIo, fanoutSse, reconnectStorm, homepage, ingestion, freshness, sourcesScale, storyMatching];
+const SCENARIOS: Scenario[] = [fanoutSocketIo, fanoutSse, reconnectStorm, homepage, ingestion, freshness, sourcesScale, storyMatching, bigFeedScenario];
 
 function usage(): never {
   process.stderr.write(
