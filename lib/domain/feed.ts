@@ -28,8 +28,14 @@ export type ParsedItem = {
   /** Image candidates in order of preference (media:thumbnail, media:content, enclosure, itunes:image). */
   imageUrls: string[];
   categories: string[];
-  /** xml:base in effect for this entry, if any, for resolving relative links. */
+  /**
+   * The parse stage leaves URLs as the document wrote them and reports the bases in scope; the normalize
+   * stage makes them absolute (docs/decisions/0013).
+   * xml:base in effect for this entry, if any, for resolving relative links.
+   */
   baseUrl: string | null;
+  /** xml:base in effect on the link element itself when it sets its own (rare), for resolving `link`. */
+  linkBaseUrl?: string | null;
   /** xml:base of the content element itself when it sets one (Atom), for resolving URLs inside the content. */
   contentBaseUrl?: string | null;
 };

@@ -1,4 +1,8 @@
 // ParsedFeed → ArticleCandidate[]: every field cleaned, every URL absolute, every date believable.
+// Entry URLs become absolute here and only here: the parse stage reports them as written with the bases in
+// scope (xml:base of the entry, of its link, of its content); the rule for the rest is below (the entry's
+// base, else the publisher's site, else the feed's own URL), and the sanitizer applies the content's base to
+// the URLs inside its HTML.
 
 import type { ArticleCandidate, ParsedFeed, ParsedItem } from "../domain/feed";
 import { sha256Hex } from "../domain/hash";
@@ -34,7 +38,7 @@ function normalizeItem(item: ParsedItem, ctx: ItemContext): ArticleCandidate {
   // Relative URLs: the entry's xml:base when it has one, else the publisher's site, else the feed.
   const base = item.baseUrl ?? ctx.siteBase ?? ctx.feedUrl;
 
-  const link = resolveHttpUrl(item.link, base);
+  const link = resolveHttpUrl(item.link, item.linkBaseUrl ?? base);
   const guid = item.guid?.trim() || null;
   const url = link ?? (guid && isAbsoluteHttpUrl(guid) ? resolveHttpUrl(guid) : null) ?? ctx.siteBase ?? resolveHttpUrl(ctx.feedUrl) ?? ctx.feedUrl;
 

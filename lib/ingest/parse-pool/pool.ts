@@ -19,7 +19,9 @@ import type { FeedDocument, FeedProcessor, NormalizeContext } from "./processor"
 import type { WorkerOutcome } from "./worker";
 
 const MAX_THREADS = 4;
-const DEFAULT_TIMEOUT_MS = 10_000;
+// Generous: the limit is for a parse that never ends, not a slow one. Sanitizing a 9 MB feed took over 10 s
+// on a loaded 2-core machine; parse and clean each get this much, within the scheduler's 120 s claim.
+const DEFAULT_TIMEOUT_MS = 45_000;
 const DEFAULT_MAX_QUEUE = 64;
 /** Heap per worker: a 10 MiB feed (the fetch stage's cap) parses in well under this. */
 const WORKER_HEAP_MB = 512;
@@ -41,7 +43,7 @@ export class FeedProcessingError extends Error {
 export type ParsePoolOptions = {
   /** Worker threads; default: cores − 1, between 1 and MAX_THREADS. */
   threads?: number;
-  /** Longest time one document may take to parse (or normalize). Default 10 s. */
+  /** Longest time one document may take to parse (and, separately, to normalize). Default 45 s. */
   timeoutMs?: number;
   /** Documents allowed to wait for a thread. Default 64. */
   maxQueue?: number;

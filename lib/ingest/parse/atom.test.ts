@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { normalizeItems } from "../normalize";
 import { parseFeed } from ".";
 
 const URL = "https://feeds.example/news.xml";
@@ -39,9 +40,11 @@ describe("parseFeed: Atom", () => {
     expect(feed).toMatchObject({ format: "atom", title: "Atom & Eve", siteUrl: "https://atom.example/", selfUrl: "https://atom.example/feed.atom", hubUrl: "https://pubsub.example/" });
   });
 
-  it("picks the alternate link over enclosure and replies, and resolves it against xml:base", async () => {
-    const [first] = (await parse(atom)).items;
-    expect(first!.link).toBe("https://atom.example/blog/posts/1");
+  it("picks the alternate link over enclosure and replies, with the xml:base it is resolved against", async () => {
+    const feed = await parse(atom);
+    const [first] = feed.items;
+    expect(first!.link).toBe("posts/1");
+    expect(normalizeItems(feed, { feedUrl: URL, fetchedAt: new Date("2030-01-01T00:00:00Z") })[0]!.url).toBe("https://atom.example/blog/posts/1");
     expect(first!.imageUrls).toEqual(["/img/cover.jpg"]);
     expect(first!.baseUrl).toBe("https://atom.example/blog/");
   });
@@ -63,7 +66,7 @@ describe("parseFeed: Atom", () => {
 
   it("gives entry and content their own xml:base", async () => {
     const [, second] = (await parse(atom)).items;
-    expect(second).toMatchObject({ link: "https://elsewhere.example/two", baseUrl: "https://elsewhere.example/", contentBaseUrl: "https://content.example/" });
+    expect(second).toMatchObject({ link: "two", baseUrl: "https://elsewhere.example/", contentBaseUrl: "https://content.example/" });
   });
 
   it("reads Atom 0.3 (issued/modified, mode=escaped, mode=base64)", async () => {

@@ -1,7 +1,7 @@
 // Atom 0.3 and 1.0 entries → ParsedItem, from the raw nodes xml-tree.ts hands back.
 import type { ParsedItem } from "../../domain/feed";
 import { alternateLink, categories, contentBase, imageCandidates, textConstructHtml } from "./xml-fields";
-import { childNodes, firstText, rawAttributes, rawNodes, resolveAgainst, withBase, type RawRecord } from "./xml-tree";
+import { childNodes, firstText, rawAttributes, rawNodes, withBase, type RawRecord } from "./xml-tree";
 import type { FeedContext } from "./xml";
 
 export function mapAtomEntry(record: RawRecord, ctx: FeedContext): ParsedItem {
@@ -10,7 +10,7 @@ export function mapAtomEntry(record: RawRecord, ctx: FeedContext): ParsedItem {
 
   const links = rawNodes(record, ["@link"]);
   const alternate = alternateLink(links);
-  const link = alternate ? resolveAgainst(alternate.href, withBase(entryBase, alternate.xmlBase, ctx.documentUrl)) : null;
+  const link = alternate?.href ?? null;
 
   const contentNode = rawNodes(record, ["content"])[0];
   const authorNode = rawNodes(record, ["author"])[0];
@@ -27,6 +27,7 @@ export function mapAtomEntry(record: RawRecord, ctx: FeedContext): ParsedItem {
     imageUrls: imageCandidates(record, names, links),
     categories: categories(record, names),
     baseUrl: entryBase,
+    linkBaseUrl: alternate?.xmlBase ? withBase(entryBase, alternate.xmlBase, ctx.documentUrl) : null,
     contentBaseUrl: contentBase(contentNode, entryBase, ctx.documentUrl),
   };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { normalizeItems } from "../normalize";
 import { parseFeed } from ".";
 
 const URL = "https://feeds.example/news.xml";
@@ -105,14 +106,17 @@ describe("parseFeed: RSS 2.0", () => {
     expect(feed.items[0]).toMatchObject({ title: "DC title", summaryHtml: "DC text", published: "2024-02-03T04:05:06Z" });
   });
 
-  it("resolves relative links with xml:base at every level", async () => {
+  it("reports links as written with the xml:base in scope at every level; normalize makes them absolute", async () => {
     const feed = await parse(`<rss version="2.0" xml:base="https://base.example/root/"><channel xml:base="section/"><link>home</link>
       <item xml:base="item/"><title>a</title><link>post.html</link></item>
       <item><title>b</title><link xml:base="https://other.example/x/">post.html</link></item>
     </channel></rss>`);
     expect(feed.siteUrl).toBe("https://base.example/root/section/home");
-    expect(feed.items[0]).toMatchObject({ link: "https://base.example/root/section/item/post.html", baseUrl: "https://base.example/root/section/item/" });
-    expect(feed.items[1]!.link).toBe("https://other.example/x/post.html");
+    expect(feed.items[0]).toMatchObject({ link: "post.html", baseUrl: "https://base.example/root/section/item/", linkBaseUrl: null });
+    expect(feed.items[1]).toMatchObject({ link: "post.html", baseUrl: "https://base.example/root/section/", linkBaseUrl: "https://other.example/x/" });
+    const [first, second] = normalizeItems(feed, { feedUrl: URL, fetchedAt: new Date("2030-01-01T00:00:00Z") });
+    expect(first!.url).toBe("https://base.example/root/section/item/post.html");
+    expect(second!.url).toBe("https://other.example/x/post.html");
   });
 
   it("leaves relative links alone when no xml:base applies, for normalize to resolve against the site", async () => {

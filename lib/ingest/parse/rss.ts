@@ -1,8 +1,8 @@
 // RSS 0.9x, 1.0 (RDF) and 2.0 items → ParsedItem, from the raw nodes xml-tree.ts hands back.
 import type { ParsedItem } from "../../domain/feed";
 import { isAbsoluteHttpUrl } from "../../domain/url";
-import { alternateLink, authorName, categories, contentBase, firstHtml, imageCandidates, textConstructHtml } from "./xml-fields";
-import { attrOf, firstText, rawAttributes, rawNodes, resolveAgainst, textOf, withBase, type RawRecord } from "./xml-tree";
+import { alternateLink, authorName, categories, contentBase, firstHtml, imageCandidates, linkBase, textConstructHtml } from "./xml-fields";
+import { attrOf, firstText, rawAttributes, rawNodes, textOf, withBase, type RawRecord } from "./xml-tree";
 import type { FeedContext } from "./xml";
 
 export function mapRssItem(record: RawRecord, ctx: FeedContext): ParsedItem {
@@ -12,17 +12,22 @@ export function mapRssItem(record: RawRecord, ctx: FeedContext): ParsedItem {
   // RSS <link> is text; some feeds put Atom-style attributes on it instead, or only an atom:link.
   const linkNodes = rawNodes(record, ["@link"]);
   let link: string | null = null;
+  let linkBaseUrl: string | null = null;
   for (const node of linkNodes) {
     const href = (textOf(node).trim() || attrOf(node, "href")?.trim()) ?? "";
     if (href) {
-      link = resolveAgainst(href, withBase(itemBase, attrOf(node, "xml:base"), ctx.documentUrl));
+      link = href;
+      linkBaseUrl = linkBase(node, itemBase, ctx.documentUrl);
       break;
     }
   }
   const atomLinks = rawNodes(record, names.names("atom", "link"));
   if (!link) {
     const alternate = alternateLink(atomLinks);
-    if (alternate) link = resolveAgainst(alternate.href, withBase(itemBase, alternate.xmlBase, ctx.documentUrl));
+    if (alternate) {
+      link = alternate.href;
+      linkBaseUrl = alternate.xmlBase ? withBase(itemBase, alternate.xmlBase, ctx.documentUrl) : null;
+    }
   }
 
   const guidNode = rawNodes(record, ["guid"])[0];
@@ -62,6 +67,7 @@ export function mapRssItem(record: RawRecord, ctx: FeedContext): ParsedItem {
     imageUrls: imageCandidates(record, names, atomLinks),
     categories: categories(record, names),
     baseUrl: itemBase,
+    linkBaseUrl,
     contentBaseUrl: contentBase(contentNode, itemBase, ctx.documentUrl),
   };
 }

@@ -124,6 +124,12 @@ export function linkWithRel(links: unknown[], rel: string): string | null {
   return null;
 }
 
+/** The base a link element sets for itself with its own xml:base, else null (the entry's base applies). */
+export function linkBase(node: unknown, base: string | null, documentUrl: string): string | null {
+  const xmlBase = attrOf(node, "xml:base");
+  return xmlBase ? withBase(base, xmlBase, documentUrl) : null;
+}
+
 export function contentBase(node: unknown, base: string | null, documentUrl: string): string | null {
   const xmlBase = attrOf(node, "xml:base");
   return xmlBase ? withBase(base, xmlBase, documentUrl) : null;

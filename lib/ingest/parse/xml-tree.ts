@@ -152,11 +152,6 @@ export function withBase(parent: string | null, xmlBase: unknown, documentUrl: s
   return resolveHttpUrl(xmlBase, parent ?? documentUrl) ?? parent;
 }
 
-export function resolveAgainst(ref: string | null, base: string | null): string | null {
-  if (!ref) return null;
-  return base ? (resolveHttpUrl(ref, base) ?? ref) : ref;
-}
-
 export type RssParserOutput = { items: RawRecord[] } & RawRecord;
 
 /**
