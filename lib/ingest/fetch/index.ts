@@ -19,7 +19,7 @@ import type { FetchFeedResult } from "./response";
 export type { FetchPolicy, NetworkView } from "./address-guard";
 export type { FetchFeedResult } from "./response";
 export type { PostFormOptions, PostFormResult } from "./post-form";
-export { DEFAULT_ACCEPT, DEFAULT_USER_AGENT } from "./request";
+export { DEFAULT_USER_AGENT } from "./request";
 export { parseCacheMaxAge, parseRetryAfter } from "./cache-headers";
 
 export type FetchFeedOptions = FetchPolicy & {

@@ -9,9 +9,6 @@ import { parseJsonFeed } from "./json-feed";
 import { sniffRoot } from "./sniff";
 import { parseXmlFeed } from "./xml";
 
-export { sniffFeedFormat, type FeedFormat, type SniffedFormat } from "./sniff";
-export { MAX_XML_DEPTH } from "./prepare-xml";
-
 /** Items kept per fetch, the most recent first; a feed with more is an archive, not news. */
 export const MAX_FEED_ITEMS = 1000;
 
