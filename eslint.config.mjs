@@ -39,6 +39,13 @@ export default tseslint.config(
     rules: restrict([...layer("realtime"), ...layer("queries"), ...layer("commands"), ...layer("http"), ...layer("cluster"), "@prisma/*", "**/generated/*"], "lib/ingest never imports realtime or cluster: server.ts wires new articles to the live feed and hands in shared host slots."),
   },
   {
+    // What runs in the parse pool's worker threads (docs/decisions/0013): a thread must not open a database
+    // connection or a socket, so these files import neither lib/db nor the fetch stage.
+    files: ["lib/ingest/parse/**/*.ts", "lib/ingest/parse-pool/worker.ts", "lib/ingest/parse-pool/processor.ts", "lib/ingest/normalize.ts", "lib/ingest/sanitize.ts"],
+    ignores: ["lib/**/*.test.ts"],
+    rules: restrict([...layer("db"), "**/fetch", "**/fetch/*", ...layer("realtime"), ...layer("queries"), ...layer("commands"), ...layer("http"), ...layer("cluster"), "@prisma/*", "**/generated/*"], "Parsing and cleaning run in worker threads: they import no database, network, realtime or cluster code."),
+  },
+  {
     files: ["lib/queries/**/*.ts"],
     rules: restrict([...layer("ingest"), ...layer("realtime"), ...layer("commands"), ...layer("http"), ...layer("cluster"), "@prisma/*", "**/generated/*"], "lib/queries reads through lib/db only."),
   },
