@@ -1,4 +1,3 @@
-import type { Article } from "../domain/article";
 import { isSlug } from "../domain/slug";
 import type { LiveFilter } from "./events";
 
@@ -10,8 +9,5 @@ export function cleanFilter(raw: { source?: unknown; category?: unknown }): Live
   return filter;
 }
 
-export function matchesFilter(article: Article, filter: LiveFilter): boolean {
-  if (filter.source && article.source.slug !== filter.source) return false;
-  if (filter.category && article.category !== filter.category) return false;
-  return true;
-}
+// The matching rule itself lives in lib/domain, where the browser's live list imports it too.
+export { matchesFilter } from "../domain/live-filter";
