@@ -3,6 +3,8 @@ import { notFound } from "next/navigation";
 import { getEnv } from "@/lib/env";
 import { loadArticlePage, parseBefore, type SearchParams } from "@/components/articles/page-data";
 import { LiveArticleList } from "@/components/live/live-article-list";
+import { TopStories } from "@/components/stories/top-stories";
+import { loadTopStories } from "@/components/stories/top-stories-data";
 
 export const dynamic = "force-dynamic";
 
@@ -23,7 +25,8 @@ export async function generateMetadata({ searchParams }: { searchParams: SearchP
 export default async function HomePage({ searchParams }: { searchParams: SearchParams }) {
   const before = parseBefore((await searchParams).before);
   if (before === null) notFound();
-  const page = await loadArticlePage({}, before);
+  // Top stories belong to the live front page only, not to older pages.
+  const [page, topStories] = await Promise.all([loadArticlePage({}, before), before ? null : loadTopStories()]);
   const now = Date.now();
 
   return (
@@ -36,6 +39,7 @@ export default async function HomePage({ searchParams }: { searchParams: SearchP
           </a>
         </p>
       ) : null}
+      {topStories ? <TopStories initialStories={topStories} /> : null}
       <LiveArticleList
         initialArticles={page.articles}
         initialNextCursor={page.nextCursor}

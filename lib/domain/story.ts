@@ -18,7 +18,7 @@ export type Story = {
 };
 
 // Public-ness and ranking sit in story-ranking.ts (no imports), so the browser's live list shares them.
-export { compareTopStories, isPublicStory, MIN_PUBLIC_SOURCES, TOP_STORY_WINDOW_MS, topStoryScore } from "./story-ranking";
+export { compareTopStories, isPublicStory, TOP_STORY_WINDOW_MS, topStoryScore } from "./story-ranking";
 
 export function storyPath(slug: string): string {
   return `/stories/${slug}`;

@@ -55,6 +55,11 @@ export async function queryTopStories(raw: Record<string, string | undefined>, n
   return { stories: await withArticles(page, MAX_STORY_ARTICLES), nextCursor: next };
 }
 
+/** The homepage's top stories (the same ranking as GET /api/stories), each with a few of its articles. */
+export async function getTopStories(limit: number, articlesPerStory: number, nowMs = Date.now()): Promise<Story[]> {
+  return withArticles((await rankedTopStories(nowMs)).slice(0, limit), articlesPerStory);
+}
+
 /**
  * A public story by slug. `movedTo` is set when the slug belongs to a story that merged into another:
  * links to the old slug lead there.

@@ -1,13 +1,14 @@
 // /stories/<slug>: a story's full coverage, server-rendered — every article with its source and time, the
 // first and the latest report, a short timeline — with canonical URL, OpenGraph and JSON-LD (an ItemList of
-// NewsArticle). A merged story's old slug redirects (308) to the story it became.
+// NewsArticle). A merged story's old slug redirects (308) to the story it became. Coverage that joins the
+// story while the page is open appears without a reload (components/stories/live-story-coverage.tsx).
 import type { Metadata } from "next";
 import { notFound, permanentRedirect } from "next/navigation";
 import { cache } from "react";
 import { getEnv } from "@/lib/env";
 import { getStoryBySlug } from "@/lib/queries/stories";
 import { JsonLd } from "@/components/articles/json-ld";
-import { StoryCoverage } from "@/components/stories/story-coverage";
+import { LiveStoryCoverage } from "@/components/stories/live-story-coverage";
 import { storyJsonLd, storySummary } from "@/components/stories/story-seo";
 
 export const dynamic = "force-dynamic";
@@ -44,7 +45,7 @@ export default async function StoryPage({ params }: { params: Params }) {
   return (
     <>
       <JsonLd data={storyJsonLd(story, publicUrl)} />
-      <StoryCoverage story={story} now={Date.now()} />
+      <LiveStoryCoverage initialStory={story} now={Date.now()} />
     </>
   );
 }
