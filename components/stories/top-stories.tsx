@@ -41,8 +41,9 @@ function TopStory({ story }: { story: Story }) {
 export function TopStories({ initialStories }: { initialStories: Story[] }) {
   const { stories, held, announcement, slot } = useLiveTopStories(initialStories);
   return (
-    // data-held-stories: updates waiting for the reader to scroll back up (tests and debugging read it).
-    <div ref={slot} data-testid="top-stories-slot" data-held-stories={held}>
+    // data-held-stories: ids of stories whose updates wait for the reader to scroll back up (tests and
+    // debugging read it).
+    <div ref={slot} data-testid="top-stories-slot" data-held-stories={held.join(" ")}>
       {/* The one polite region for top stories: throttled, never moves focus. */}
       <p aria-live="polite" aria-atomic="true" className="sr-only" data-testid="story-announcer">
         {announcement}

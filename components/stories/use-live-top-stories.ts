@@ -72,5 +72,5 @@ export function useLiveTopStories(initialStories: Story[]) {
     if (changeCount > 0) announcer.current?.add(lastChanges);
   }, [changeCount, lastChanges]);
 
-  return { stories: state.stories, held: state.held.length, announcement, slot };
+  return { stories: state.stories, held: state.held.map((story) => story.id), announcement, slot };
 }
