@@ -13,7 +13,9 @@ type Story = { id: number; slug: string; path: string; title: string; sourceCoun
 
 /** A place name no other story in this run mentions (letters only: one word to the story matcher). */
 function place(): string {
-  return `Port${uniqueName("x").replace(/[^a-z]/g, "")}`;
+  // Digits become letters (not dropped, which could make two names alike).
+  const letters = uniqueName("x").replace(/[0-9]/g, (digit) => String.fromCharCode(97 + Number(digit))).replace(/[^a-z]/g, "");
+  return `Port${letters}`;
 }
 
 async function storyOf(page: Page, article: Article, sourceCount: number): Promise<Story> {
