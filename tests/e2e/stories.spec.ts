@@ -6,17 +6,13 @@
 // fresh server).
 import AxeBuilder from "@axe-core/playwright";
 import type { Locator, Page } from "@playwright/test";
-import { test, expect, eventually, uniqueName, type Article, type FixtureSource } from "../helpers/e2e";
+import { test, expect, eventually, type Article, type FixtureSource } from "../helpers/e2e";
+import { uniquePlaceName } from "../helpers/unique-name";
 import { TOP_STORIES_SHOWN } from "../../components/stories/top-stories-state";
 
 type Story = { id: number; slug: string; path: string; title: string; sourceCount: number; articles: Article[] };
 
-/** A place name no other story in this run mentions (letters only: one word to the story matcher). */
-function place(): string {
-  // Digits become letters (not dropped, which could make two names alike).
-  const letters = uniqueName("x").replace(/[0-9]/g, (digit) => String.fromCharCode(97 + Number(digit))).replace(/[^a-z]/g, "");
-  return `Port${letters}`;
-}
+const place = uniquePlaceName;
 
 async function storyOf(page: Page, article: Article, sourceCount: number): Promise<Story> {
   return eventually(`a story of ${article.title} with ${sourceCount} sources`, async () => {

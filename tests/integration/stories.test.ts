@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFixtureFeedServer, type FixtureFeedServer } from "../helpers/fixture-feed-server";
 import { eventually, type RunningServer } from "../helpers/newswire-server";
-import { ARTICLE_KEYS, FixtureSource, LiveSocket, NewswireClient, SseStream, startTestServer, uniqueName, type Article } from "../helpers/newswire-client";
+import { ARTICLE_KEYS, FixtureSource, LiveSocket, NewswireClient, SseStream, startTestServer, type Article } from "../helpers/newswire-client";
+import { uniquePlaceName } from "../helpers/unique-name";
 
 type Story = { id: number; slug: string; path: string; title: string; sourceCount: number; articleCount: number; firstSeenAt: string; updatedAt: string; articles: Article[] };
 const STORY_KEYS = ["articleCount", "articles", "firstSeenAt", "id", "path", "slug", "sourceCount", "title", "updatedAt"];
@@ -27,9 +28,7 @@ afterAll(async () => {
 });
 
 /** A place name no other story in this run mentions (letters only, so it is one word). */
-function place(): string {
-  return uniqueName("port").replace(/[^a-z]/g, "").replace(/^/, "Port");
-}
+const place = uniquePlaceName;
 
 describe("stories", () => {
   let story: Story;
