@@ -94,7 +94,11 @@ async function main(): Promise<void> {
   registerAdminRateLimiter(createAdminRateLimiter({ redis: redis?.client, keyPrefix: redis ? redis.key("admin-auth") : "newswire:admin-auth" }));
 
   let demo: Awaited<ReturnType<typeof attachDemoNewsroom>> | undefined;
+  // Set by SIGTERM: health says 503 from then on, so a load balancer takes this instance out while it still
+  // serves what it is sent (see shutdown below).
+  let draining = false;
   const server = http.createServer(HTTP_SERVER_OPTIONS, (req, res) => {
+    if (draining && answerDraining(req, res)) return;
     if (gate.handle(req, res)) return;
     if (live.sse.handle(req, res)) return;
     if (req.url === "/metrics" && req.method === "GET") {
@@ -234,6 +238,15 @@ async function main(): Promise<void> {
     }, 15_000);
     forceExit.unref();
     demo?.close();
+    // Drain first: /api/health answers 503 at once, and everything else is still served until the load
+    // balancer has seen that (its health checks) and sends nothing more. Only then do connections close, so
+    // no request is refused and live readers are moved by the load balancer rather than cut by us. A lone
+    // instance (no trusted proxy in front) has no one to hand over to: it stops at once.
+    draining = true;
+    if (env.trustProxy.length > 0) {
+      logger.info({ drainMs: DRAIN_MS }, "draining: health answers 503 until the load balancer takes this instance out");
+      await new Promise((resolve) => setTimeout(resolve, DRAIN_MS));
+    }
     // Stop taking new work, let fetches in flight commit, then close the transports and the database.
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     await scheduler.close();
@@ -260,6 +273,23 @@ async function main(): Promise<void> {
   }
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+/**
+ * How long a stopping instance behind a load balancer keeps serving after its health turned 503: HAProxy
+ * (deploy/haproxy.cfg) takes an instance out after 2 failed checks 2 s apart, so 5 s covers two checks and
+ * the answer of the second.
+ */
+const DRAIN_MS = 5_000;
+
+/** While draining, GET/HEAD /api/health answers 503 (JSON error shape) without touching the database. */
+function answerDraining(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+  const path = (req.url ?? "").split("?")[0];
+  if (path !== "/api/health" || (req.method !== "GET" && req.method !== "HEAD")) return false;
+  const body = JSON.stringify({ status: "draining", error: { code: "shutting_down", message: "This instance is shutting down" } });
+  res.writeHead(503, { "content-type": "application/json", "cache-control": "no-store", connection: "close" });
+  res.end(req.method === "HEAD" ? undefined : body);
+  return true;
 }
 
 main().catch((error: unknown) => {
