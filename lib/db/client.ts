@@ -7,6 +7,7 @@
 // prisma/postgresql/schema.prisma (the same models) over node-postgres.
 // First: decides which better-sqlite3 build the adapter below loads.
 import "./sqlite-driver";
+import Database from "better-sqlite3";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/sqlite/client";
@@ -29,6 +30,16 @@ type Holder = { [globalKey]?: { url: string; client: Db } };
 const kindsKey = Symbol.for("newswire.db.kinds");
 const kinds: WeakMap<object, DatabaseKind> = ((globalThis as { [kindsKey]?: WeakMap<object, DatabaseKind> })[kindsKey] ??= new WeakMap());
 
+/**
+ * SQLite's busy timeout: how long a write waits for another connection's write lock. better-sqlite3 is
+ * synchronous, so that wait blocks this whole process — every request, every live stream. It used to be 10 s,
+ * and another process holding the lock (a maintenance script, the sqlite3 shell) froze the site 10 s per write
+ * attempt. Our own writes never wait for each other (one connection, Prisma serialises transactions), so a
+ * short wait covers a brief outside writer; a longer lock makes the write fail at once with "database busy"
+ * (a 503), and ingestion tries again later.
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = 200;
+
 function currentUrl(): string {
   return process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
 }
@@ -40,8 +51,7 @@ function createClient(url: string): Db {
     // Same models, same generated API: see the comment on Db.
     client = new PostgresPrismaClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db;
   } else {
-    // better-sqlite3's `timeout` is SQLite's busy timeout: writers wait for each other instead of failing.
-    client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: resolveSqliteFile(url), timeout: 10_000 }) });
+    client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: resolveSqliteFile(url), timeout: SQLITE_BUSY_TIMEOUT_MS }) });
   }
   kinds.set(client, kind);
   return client;
@@ -69,6 +79,9 @@ export async function disconnectDb(): Promise<void> {
   const holder = globalThis as Holder;
   const existing = holder[globalKey];
   holder[globalKey] = undefined;
+  const probe = (globalThis as ProbeHolder)[probeKey];
+  (globalThis as ProbeHolder)[probeKey] = undefined;
+  probe?.connection.close();
   await existing?.client.$disconnect();
 }
 
@@ -86,5 +99,85 @@ export async function pingDb(db: Db = getDb()): Promise<boolean> {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** Why a query failed when the cause is the database being unavailable rather than the request. */
+export type DatabaseUnavailable = { code: "database_busy" | "database_full" | "database_unavailable"; message: string };
+
+const UNREACHABLE_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "TooManyConnections", "TlsConnectionError"]);
+const UNREACHABLE_PRISMA_CODES = new Set(["P1001", "P1002", "P1017"]);
+const UNREACHABLE_NODE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN"]);
+/** PostgreSQL SQLSTATEs of a server going away or not there yet: admin shutdown, crash shutdown, cannot connect now. */
+const UNREACHABLE_SQLSTATES = /^(57P0[123]|08\w{3})$/;
+const UNREACHABLE_MESSAGES = /Connection terminated|Can't reach database server|the database system is (starting up|shutting down|in recovery mode)|terminating connection due to administrator command|Client has encountered a connection error/i;
+
+/**
+ * Tells apart "the database cannot be used right now" (locked by another connection, disk full, server
+ * unreachable or restarting) from everything else, looking through Prisma's and the driver's wrappings. Those
+ * are answered 503 with a reason instead of a generic 500, and are not bugs of ours.
+ */
+export function databaseUnavailable(error: unknown): DatabaseUnavailable | undefined {
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  const stack: unknown[] = [];
+  while (current !== undefined || stack.length > 0) {
+    if (current === undefined || current === null || typeof current !== "object" || seen.has(current)) {
+      current = stack.pop();
+      continue;
+    }
+    seen.add(current);
+    const node = current as { code?: unknown; originalCode?: unknown; kind?: unknown; message?: unknown; originalMessage?: unknown; meta?: unknown; cause?: unknown; driverAdapterError?: unknown; errors?: unknown };
+    const codes = [node.code, node.originalCode].filter((value): value is string => typeof value === "string");
+    const messages = [node.message, node.originalMessage].filter((value): value is string => typeof value === "string");
+    if (codes.some((code) => code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) || messages.some((text) => /database is locked/i.test(text))) {
+      return { code: "database_busy", message: "The database is busy (locked by another connection); try again shortly" };
+    }
+    if (codes.some((code) => code === "SQLITE_FULL" || code === "ENOSPC") || messages.some((text) => /database or disk is full|no space left on device/i.test(text))) {
+      return { code: "database_full", message: "The database cannot store anything: its disk is full" };
+    }
+    if (
+      (typeof node.kind === "string" && UNREACHABLE_KINDS.has(node.kind)) ||
+      codes.some((code) => UNREACHABLE_PRISMA_CODES.has(code) || UNREACHABLE_NODE_CODES.has(code) || UNREACHABLE_SQLSTATES.test(code)) ||
+      messages.some((text) => UNREACHABLE_MESSAGES.test(text))
+    ) {
+      return { code: "database_unavailable", message: "The database is unreachable; try again shortly" };
+    }
+    if (Array.isArray(node.errors)) stack.push(...node.errors);
+    stack.push(node.meta, node.driverAdapterError, node.cause);
+    current = stack.pop();
+  }
+  return undefined;
+}
+
+const probeKey = Symbol.for("newswire.db.writeProbe");
+type ProbeHolder = { [probeKey]?: { file: string; connection: Database.Database } };
+
+/**
+ * SQLite only: whether a write could start now. Reads go on while another connection holds the write lock
+ * (WAL), so a read-only health check would call a database that can store nothing healthy. This takes the
+ * write lock on a connection of its own without waiting (busy timeout 0, so it never blocks the process) and
+ * gives it back at once. Our own transaction may hold the lock for a moment: only a few failures in a row,
+ * a little apart, count as locked. Always true for PostgreSQL (its health is the summary query).
+ */
+export async function canWriteNow(url = currentUrl(), attempts = 4, spacingMs = 50): Promise<boolean> {
+  if (databaseKind(url) !== "sqlite") return true;
+  const holder = globalThis as ProbeHolder;
+  const file = resolveSqliteFile(url);
+  if (holder[probeKey]?.file !== file) {
+    holder[probeKey]?.connection.close();
+    holder[probeKey] = { file, connection: new Database(file, { timeout: 0, fileMustExist: true }) };
+  }
+  const connection = holder[probeKey]!.connection;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      connection.prepare("BEGIN IMMEDIATE").run();
+      connection.prepare("ROLLBACK").run();
+      return true;
+    } catch (error) {
+      if (connection.inTransaction) connection.prepare("ROLLBACK").run();
+      if (databaseUnavailable(error)?.code !== "database_busy" || attempt >= attempts) return false;
+      await new Promise((resolve) => setTimeout(resolve, spacingMs));
+    }
   }
 }

@@ -1,4 +1,5 @@
 // The one place that turns errors into the contract's JSON error shape: {"error":{"code","message"}}.
+import { databaseUnavailable } from "../db/client";
 import { AppError, TooManyRequestsError, ValidationError } from "../domain/errors";
 import { getLogger } from "../log";
 import { readTextUpTo } from "./read-body";
@@ -26,6 +27,12 @@ export function errorResponse(error: unknown, request?: Request): Response {
     // A 5xx we chose (e.g. the scheduler is not running): a warning, with the reason, not a stack.
     getLogger().warn({ requestId, method: request?.method, path, status: error.status, code: error.code, reason: error.message }, "API request failed");
     return jsonError(error.status, error.code, error.message, headersFor(error));
+  }
+  const unavailable = databaseUnavailable(error);
+  if (unavailable) {
+    // Not a bug of ours: the database is locked, full or away. Say so (503, Retry-After), log it once as a warning.
+    getLogger().warn({ requestId, method: request?.method, path, code: unavailable.code }, "API request failed: the database is unavailable");
+    return jsonError(503, unavailable.code, unavailable.message, { "retry-after": "5" });
   }
   getLogger().error({ requestId, method: request?.method, path, err: error }, "unhandled error in API route");
   return jsonError(500, "internal", `Something went wrong on our side${requestId ? ` (request ${requestId})` : ""}`);

@@ -1,6 +1,7 @@
+import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "../../tests/helpers/test-database";
-import { disconnectDb } from "../db/client";
+import { databaseUnavailable, disconnectDb, getDb } from "../db/client";
 import { insertSource, recordFetchOutcome, type SourceSummary } from "../db/sources";
 import { freePort } from "../../tests/helpers/newswire-server";
 import { createHealthCheck } from "./health";
@@ -79,5 +80,52 @@ describe("the health check", () => {
     clock += 1_000;
     mode = "ok";
     expect(await check()).toMatchObject({ database: true, sources: SUMMARY });
+  });
+
+  it("says unhealthy while another connection holds the SQLite write lock (reads still work there), and healthy after", async () => {
+    const database = await useTestDatabase("health-locked");
+    const holder = new Database(database.url.replace(/^file:/, ""));
+    try {
+      await getDb().$queryRawUnsafe("PRAGMA journal_mode = WAL");
+      holder.prepare("BEGIN IMMEDIATE").run();
+      const started = Date.now();
+      expect(await createHealthCheck({ ttlMs: 0 })()).toMatchObject({ database: false });
+      // The probe never waits on the lock (that would freeze the process: better-sqlite3 is synchronous).
+      expect(Date.now() - started).toBeLessThan(1_000);
+      holder.prepare("ROLLBACK").run();
+      expect(await createHealthCheck({ ttlMs: 0 })()).toMatchObject({ database: true });
+    } finally {
+      holder.close();
+      await database.cleanup();
+    }
+  });
+});
+
+describe("databaseUnavailable", () => {
+  it("names a locked SQLite database as busy, from a real Prisma error, within the short busy timeout", async () => {
+    const database = await useTestDatabase("busy-error");
+    const holder = new Database(database.url.replace(/^file:/, ""));
+    try {
+      await getDb().$queryRawUnsafe("PRAGMA journal_mode = WAL");
+      holder.prepare("BEGIN IMMEDIATE").run();
+      const started = Date.now();
+      const error = await insertSource({ slug: "c", name: "C", feedUrl: "https://c.example/feed", category: "world", pollIntervalSeconds: 300 }).catch((caught: unknown) => caught);
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(databaseUnavailable(error)).toMatchObject({ code: "database_busy" });
+    } finally {
+      if (holder.inTransaction) holder.prepare("ROLLBACK").run();
+      holder.close();
+      await database.cleanup();
+    }
+  });
+
+  it("names an unreachable PostgreSQL server, and leaves other errors alone", async () => {
+    await disconnectDb();
+    process.env.DATABASE_URL = `postgresql://root@127.0.0.1:${await freePort()}/none`;
+    const error = await getDb().$queryRawUnsafe("SELECT 1").catch((caught: unknown) => caught);
+    expect(databaseUnavailable(error)).toMatchObject({ code: "database_unavailable" });
+    await disconnectDb();
+    expect(databaseUnavailable(new Error("boom"))).toBeUndefined();
+    expect(databaseUnavailable(new TypeError("x is undefined"))).toBeUndefined();
   });
 });

@@ -2,6 +2,7 @@
 // places, and it must answer fast even while heavy pages hold the database: so one summary query (which is
 // also the database check) serves every caller for a few seconds, and concurrent callers share the one in
 // flight. The cache is per process: it caches a read, and each process reports its own view of the database.
+import { canWriteNow } from "../db/client";
 import { summarizeSources, type SourceSummary } from "../db/sources";
 import { cachedRead } from "./cached-read";
 
@@ -10,6 +11,11 @@ export type HealthReport = { database: true; sources: SourceSummary; checkedAt: 
 export type HealthCheckOptions = {
   /** Reads the summary; throws when the database cannot answer. */
   summarize?: () => Promise<SourceSummary>;
+  /**
+   * Whether a write could start now. A database that answers reads but can store nothing (SQLite locked by
+   * another connection) is not healthy: ingestion and the admin stand still.
+   */
+  writable?: () => Promise<boolean>;
   /** How long one answer is reused. */
   ttlMs?: number;
   /** A summary slower than this counts as an unreachable database (a pool waiting forever must not hang health). */
@@ -23,6 +29,7 @@ export const HEALTH_TIMEOUT_MS = 2_500;
 /** A health check with its own cache; getHealth below is the process's one. */
 export function createHealthCheck(options: HealthCheckOptions = {}) {
   const summarize = options.summarize ?? (() => summarizeSources());
+  const writable = options.writable ?? (() => canWriteNow());
   const ttlMs = options.ttlMs ?? HEALTH_TTL_MS;
   const timeoutMs = options.timeoutMs ?? HEALTH_TIMEOUT_MS;
   const now = options.now ?? Date.now;
@@ -33,7 +40,8 @@ export function createHealthCheck(options: HealthCheckOptions = {}) {
       timer = setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs);
     });
     try {
-      const sources = await Promise.race([summarize(), timeout]);
+      const [sources, canWrite] = await Promise.race([Promise.all([summarize(), writable()]), timeout]);
+      if (!canWrite) return { database: false, checkedAt: new Date(now()) };
       return { database: true, sources, checkedAt: new Date(now()) };
     } catch {
       // Why it failed is the database's business (and its logs'); health says only that it does not answer.
