@@ -16,6 +16,7 @@ import { attachLiveDelivery } from "./lib/realtime/live-delivery";
 import { createLiveLimits } from "./lib/realtime/live-limits";
 import { SOCKET_PATH } from "./lib/realtime/events";
 import { openDatabaseEvents } from "./lib/boot/database-events";
+import { releaseStaleLeases } from "./lib/boot/stale-leases";
 import { InstanceConflictError } from "./lib/db/database-session";
 import { notifySourcesChanged } from "./lib/db/sources";
 import { connectRedis, RedisUnavailableError } from "./lib/cluster/redis";
@@ -178,6 +179,13 @@ async function main(): Promise<void> {
   function articlesStored(articles: Article[]): void {
     metrics.articlesIngested.inc(articles.length);
     live.feed.wake();
+  }
+
+  // Alone on the database (SQLite, or PostgreSQL without Redis: openDatabaseEvents holds the exclusive
+  // instance lock by now), every lease found is a killed predecessor's: its sources are checked at once.
+  if (!redis) {
+    const released = await releaseStaleLeases();
+    if (released > 0) logger.info({ released }, "released the check leases a stopped process left behind");
   }
 
   const websub = createWebSubManager({ publicUrl: env.publicUrl, allowPrivate: env.feedAllowPrivate, logger });

@@ -133,8 +133,12 @@ export function databaseUnavailable(error: unknown): DatabaseUnavailable | undef
     if (codes.some((code) => code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) || messages.some((text) => /database is locked/i.test(text))) {
       return { code: "database_busy", message: "The database is busy (locked by another connection); try again shortly" };
     }
-    if (codes.some((code) => code === "SQLITE_FULL" || code === "ENOSPC") || messages.some((text) => /database or disk is full|no space left on device/i.test(text))) {
+    // A full disk shows as SQLITE_FULL, or as SQLITE_IOERR_SHMSIZE when WAL's shared-memory file cannot grow.
+    if (codes.some((code) => code === "SQLITE_FULL" || code === "SQLITE_IOERR_SHMSIZE" || code === "ENOSPC") || messages.some((text) => /database or disk is full|no space left on device/i.test(text))) {
       return { code: "database_full", message: "The database cannot store anything: its disk is full" };
+    }
+    if (codes.some((code) => code.startsWith("SQLITE_IOERR") || code === "SQLITE_READONLY" || code === "SQLITE_CANTOPEN")) {
+      return { code: "database_unavailable", message: "The database's storage cannot be read or written right now" };
     }
     if (
       (typeof node.kind === "string" && UNREACHABLE_KINDS.has(node.kind)) ||

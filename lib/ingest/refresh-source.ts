@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { Article } from "../domain/article";
 import { FeedFetchError, FeedParseError } from "../domain/errors";
 import { insertNewArticles, type InsertResult } from "../db/articles";
+import { databaseUnavailable } from "../db/client";
 import type { ArticleCandidate, ParsedFeed } from "../domain/feed";
 import { recordFetchOutcome, recordNotModified, type NotModifiedOutcome, type SourceForFetch } from "../db/sources";
 import { fetchFeed } from "./fetch";
@@ -47,6 +48,9 @@ export function describeFailure(error: unknown): { code: string; message: string
   if (error instanceof FeedFetchError) return { code: error.code, message: error.message, retryAfterSeconds: error.retryAfterSeconds };
   if (error instanceof FeedParseError) return { code: error.code, message: error.message };
   if (error instanceof FeedProcessingError) return { code: error.code, message: error.message };
+  // The database, not the feed: locked, full or away. Named as such (a warning an operator can act on).
+  const unavailable = databaseUnavailable(error);
+  if (unavailable) return unavailable;
   return { code: "internal", message: error instanceof Error ? error.message : String(error) };
 }
 
