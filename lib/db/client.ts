@@ -40,6 +40,51 @@ const kinds: WeakMap<object, DatabaseKind> = ((globalThis as { [kindsKey]?: Weak
  */
 export const SQLITE_BUSY_TIMEOUT_MS = 200;
 
+type SqliteAdapter = Awaited<ReturnType<PrismaBetterSQLite3["connect"]>>;
+type SqliteTransaction = Awaited<ReturnType<SqliteAdapter["startTransaction"]>>;
+type RawQuery = Parameters<SqliteTransaction["executeRaw"]>[0];
+
+/**
+ * The better-sqlite3 adapter, with transactions that always give their lock back. The adapter serialises
+ * transactions with a mutex that only its transaction's commit()/rollback() release, and Prisma calls those
+ * only after its COMMIT/ROLLBACK statement succeeded. When a statement fails with SQLITE_FULL, SQLite has
+ * already rolled the transaction back itself, Prisma's ROLLBACK then fails ("no transaction is active"), and
+ * the mutex was never released: every later transaction of the process (every ingestion batch) waited
+ * forever, even after space returned. Here a ROLLBACK with nothing to roll back is a no-op, and a failed
+ * COMMIT or ROLLBACK still ends the transaction and releases the mutex before the error goes up.
+ */
+class SafeTransactionsSQLite3 extends PrismaBetterSQLite3 {
+  override async connect(): Promise<SqliteAdapter> {
+    const adapter = await super.connect();
+    const connection = (adapter as unknown as { client: Database.Database }).client;
+    const startTransaction = adapter.startTransaction.bind(adapter);
+    adapter.startTransaction = async (isolationLevel) => {
+      const transaction = await startTransaction(isolationLevel);
+      const executeRaw = transaction.executeRaw.bind(transaction);
+      transaction.executeRaw = async (query: RawQuery) => {
+        const ending = /^\s*(COMMIT|ROLLBACK)\s*$/i.exec(query.sql)?.[1]?.toUpperCase();
+        if (!ending) return executeRaw(query);
+        if (ending === "ROLLBACK" && !connection.inTransaction) return 0;
+        try {
+          return await executeRaw(query);
+        } catch (error) {
+          if (connection.inTransaction) {
+            try {
+              connection.prepare("ROLLBACK").run();
+            } catch {
+              // Nothing more can be done here; the error below says what happened.
+            }
+          }
+          await transaction.rollback();
+          throw error;
+        }
+      };
+      return transaction;
+    };
+    return adapter;
+  }
+}
+
 function currentUrl(): string {
   return process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
 }
@@ -51,7 +96,7 @@ function createClient(url: string): Db {
     // Same models, same generated API: see the comment on Db.
     client = new PostgresPrismaClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db;
   } else {
-    client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: resolveSqliteFile(url), timeout: SQLITE_BUSY_TIMEOUT_MS }) });
+    client = new PrismaClient({ adapter: new SafeTransactionsSQLite3({ url: resolveSqliteFile(url), timeout: SQLITE_BUSY_TIMEOUT_MS }) });
   }
   kinds.set(client, kind);
   return client;
