@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { applyMigrations } from "../boot/migrate";
 import { mountSmallDisk } from "../../tests/helpers/private-services";
-import { databaseUnavailable, disconnectDb, getDb } from "./client";
+import { configureDb, databaseUnavailable, disconnectDb, getDb } from "./client";
 
 const previousUrl = process.env.DATABASE_URL;
 afterAll(async () => {
@@ -24,7 +24,7 @@ describe("a SQLite transaction that fails because the disk is full", () => {
       process.env.DATABASE_URL = `file:${path.join(disk.dir, "news.db")}`;
       await applyMigrations(process.env.DATABASE_URL);
       const db = getDb();
-      await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+      await configureDb(db);
       await db.source.create({ data: source(0) });
       disk.fill();
       // Twice: the first failure is where the lock used to be kept; the second attempt waited for it forever.

@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "../../tests/helpers/test-database";
-import { databaseUnavailable, disconnectDb, getDb } from "../db/client";
+import { configureDb, databaseUnavailable, disconnectDb, getDb } from "../db/client";
 import { insertSource, recordFetchOutcome, type SourceSummary } from "../db/sources";
 import { freePort } from "../../tests/helpers/newswire-server";
 import { createHealthCheck } from "./health";
@@ -86,7 +86,7 @@ describe("the health check", () => {
     const database = await useTestDatabase("health-locked");
     const holder = new Database(database.url.replace(/^file:/, ""));
     try {
-      await getDb().$queryRawUnsafe("PRAGMA journal_mode = WAL");
+      await configureDb();
       holder.prepare("BEGIN IMMEDIATE").run();
       const started = Date.now();
       expect(await createHealthCheck({ ttlMs: 0 })()).toMatchObject({ database: false });
@@ -106,7 +106,7 @@ describe("databaseUnavailable", () => {
     const database = await useTestDatabase("busy-error");
     const holder = new Database(database.url.replace(/^file:/, ""));
     try {
-      await getDb().$queryRawUnsafe("PRAGMA journal_mode = WAL");
+      await configureDb();
       holder.prepare("BEGIN IMMEDIATE").run();
       const started = Date.now();
       const error = await insertSource({ slug: "c", name: "C", feedUrl: "https://c.example/feed", category: "world", pollIntervalSeconds: 300 }).catch((caught: unknown) => caught);
@@ -122,7 +122,7 @@ describe("databaseUnavailable", () => {
   it("names an unreachable PostgreSQL server, and leaves other errors alone", async () => {
     await disconnectDb();
     process.env.DATABASE_URL = `postgresql://root@127.0.0.1:${await freePort()}/none`;
-    const error = await getDb().$queryRawUnsafe("SELECT 1").catch((caught: unknown) => caught);
+    const error = await getDb().$queryRaw`SELECT 1`.catch((caught: unknown) => caught);
     expect(databaseUnavailable(error)).toMatchObject({ code: "database_unavailable" });
     await disconnectDb();
     expect(databaseUnavailable(new Error("boom"))).toBeUndefined();
