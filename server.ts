@@ -240,11 +240,6 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down");
-    const forceExit = setTimeout(() => {
-      logger.error("shutdown took too long; exiting");
-      process.exit(1);
-    }, 15_000);
-    forceExit.unref();
     demo?.close();
     // Drain first: /api/health answers 503 at once, and everything else is still served until the load
     // balancer has seen that (its health checks) and sends nothing more. Only then do connections close, so
@@ -255,6 +250,12 @@ async function main(): Promise<void> {
       logger.info({ drainMs: DRAIN_MS }, "draining: health answers 503 until the load balancer takes this instance out");
       await new Promise((resolve) => setTimeout(resolve, DRAIN_MS));
     }
+    // The shutdown proper gets 15 s (the drain is deliberate and not counted).
+    const forceExit = setTimeout(() => {
+      logger.error("shutdown took too long; exiting");
+      process.exit(1);
+    }, 15_000);
+    forceExit.unref();
     // Stop taking new work, let fetches in flight commit, then close the transports and the database.
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     await scheduler.close();
