@@ -1,9 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { normalizeItems } from "../normalize";
-import { parseFeed } from ".";
-
-const URL = "https://feeds.example/news.xml";
-const parse = (body: string | Buffer, contentType?: string) => parseFeed(typeof body === "string" ? Buffer.from(body, "utf8") : body, { url: URL, contentType });
+import { parse, FEED_URL } from "./test-kit";
 
 describe("parseFeed: Atom", () => {
   const atom = `<?xml version="1.0" encoding="utf-8"?>
@@ -44,7 +41,7 @@ describe("parseFeed: Atom", () => {
     const feed = await parse(atom);
     const [first] = feed.items;
     expect(first!.link).toBe("posts/1");
-    expect(normalizeItems(feed, { feedUrl: URL, fetchedAt: new Date("2030-01-01T00:00:00Z") })[0]!.url).toBe("https://atom.example/blog/posts/1");
+    expect(normalizeItems(feed, { feedUrl: FEED_URL, fetchedAt: new Date("2030-01-01T00:00:00Z") })[0]!.url).toBe("https://atom.example/blog/posts/1");
     expect(first!.imageUrls).toEqual(["/img/cover.jpg"]);
     expect(first!.baseUrl).toBe("https://atom.example/blog/");
   });

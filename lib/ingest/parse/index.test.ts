@@ -1,19 +1,7 @@
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
 import { FeedParseError } from "../../domain/errors";
-import { parseFeed } from ".";
-
-const URL = "https://feeds.example/news.xml";
-const parse = (body: string | Buffer, contentType?: string) => parseFeed(typeof body === "string" ? Buffer.from(body, "utf8") : body, { url: URL, contentType });
-
-async function parseError(body: string | Buffer): Promise<unknown> {
-  try {
-    await parse(body);
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected parseFeed to throw");
-}
+import { parse, parseError } from "./test-kit";
 
 describe("parseFeed: encodings", () => {
   const cyrillic = "Новости дня: Привет, мир";
@@ -42,7 +30,6 @@ describe("parseFeed: encodings", () => {
     expect((await parse(body)).items[0]!.title).toBe("é");
   });
 });
-
 
 describe("parseFeed: not feeds", () => {
   it.each([

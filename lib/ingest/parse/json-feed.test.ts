@@ -1,18 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FeedParseError } from "../../domain/errors";
-import { parseFeed } from ".";
-
-const URL = "https://feeds.example/news.xml";
-const parse = (body: string | Buffer, contentType?: string) => parseFeed(typeof body === "string" ? Buffer.from(body, "utf8") : body, { url: URL, contentType });
-
-async function parseError(body: string | Buffer): Promise<unknown> {
-  try {
-    await parse(body);
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected parseFeed to throw");
-}
+import { parse, parseError } from "./test-kit";
 
 describe("parseFeed: JSON Feed", () => {
   it("reads JSON Feed 1.1", async () => {

@@ -1,9 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { normalizeItems } from "../normalize";
-import { parseFeed } from ".";
-
-const URL = "https://feeds.example/news.xml";
-const parse = (body: string | Buffer, contentType?: string) => parseFeed(typeof body === "string" ? Buffer.from(body, "utf8") : body, { url: URL, contentType });
+import { parse, FEED_URL } from "./test-kit";
 
 describe("parseFeed: RSS 2.0", () => {
   const rss = `<?xml version="1.0" encoding="utf-8"?>
@@ -114,7 +111,7 @@ describe("parseFeed: RSS 2.0", () => {
     expect(feed.siteUrl).toBe("https://base.example/root/section/home");
     expect(feed.items[0]).toMatchObject({ link: "post.html", baseUrl: "https://base.example/root/section/item/", linkBaseUrl: null });
     expect(feed.items[1]).toMatchObject({ link: "post.html", baseUrl: "https://base.example/root/section/", linkBaseUrl: "https://other.example/x/" });
-    const [first, second] = normalizeItems(feed, { feedUrl: URL, fetchedAt: new Date("2030-01-01T00:00:00Z") });
+    const [first, second] = normalizeItems(feed, { feedUrl: FEED_URL, fetchedAt: new Date("2030-01-01T00:00:00Z") });
     expect(first!.url).toBe("https://base.example/root/section/item/post.html");
     expect(second!.url).toBe("https://other.example/x/post.html");
   });
