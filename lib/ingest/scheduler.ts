@@ -1,4 +1,4 @@
-// The polling loop. The database is the job queue (convention 6): a source is due when its nextCheckAt has
+// The polling loop. The database is the job queue: a source is due when its nextCheckAt has
 // passed; claiming it pushes nextCheckAt out by a lease so no other loop (or instance) takes it meanwhile.
 import type { Article } from "../domain/article";
 import { claimDueSources, claimSource, findNextCheckAt, markSourceDue, recordNotModified, releaseClaims, type SourceForFetch } from "../db/sources";
