@@ -47,6 +47,7 @@ export default async function SearchPage({ searchParams }: { searchParams: Searc
   const outcome = await search(q, pageNumber);
   const terms = queryTerms(q);
   const now = Date.now();
+  const firstWithImage = outcome.kind === "results" ? outcome.articles.slice(0, 3).find((article) => article.imageUrl)?.id : undefined;
 
   return (
     <div className="mx-auto max-w-3xl">
@@ -80,7 +81,14 @@ export default async function SearchPage({ searchParams }: { searchParams: Searc
             <ol data-testid="search-results" className="divide-y divide-line">
               {outcome.articles.map((article) => (
                 <li key={article.id} className="py-5">
-                  <ArticleCard article={article} now={now} variant="row" highlightTerms={terms} />
+                  <ArticleCard
+                    article={article}
+                    now={now}
+                    variant="row"
+                    highlightTerms={terms}
+                    // The first result's picture is on the first screen: fetch it at once, the rest lazily.
+                    imagePriority={article.id === firstWithImage}
+                  />
                 </li>
               ))}
             </ol>

@@ -1,7 +1,9 @@
 // `npm run demo`: a pretend newsroom that writes a plausible story every few seconds and serves it as
 // RSS 2.0 on loopback, so the live homepage can be watched with no internet. Not used in production.
+// Like a real wire, some stories come with a picture (served by the newsroom itself) and some without.
+import type { ServerResponse } from "node:http";
 
-type DemoStory = { id: number; title: string; summary: string; category: string; publishedAt: Date };
+type DemoStory = { id: number; title: string; summary: string; category: string; publishedAt: Date; hasImage: boolean };
 
 const PLACES = ["Lisbon", "Nairobi", "Osaka", "Montreal", "Valparaíso", "Tallinn", "Accra", "Hobart", "Porto Alegre", "Gdańsk", "Kochi", "Reykjavík"];
 const STORIES: { category: string; title: (place: string) => string; summary: (place: string) => string }[] = [
@@ -15,6 +17,77 @@ const STORIES: { category: string; title: (place: string) => string; summary: (p
   { category: "business", title: (p) => `Harbour in ${p} reports record cargo month`, summary: (p) => `The port authority in ${p} handled more containers in October than in any month on record, citing new rail links inland and shipping lines rerouted from congested hubs.` },
 ];
 
+/**
+ * Three stories in five carry a picture, the others are words only, as on real wires: the homepage must look
+ * right both ways. Decided by the story's number, so the picture of any story ever published can be served.
+ */
+export function demoStoryHasImage(id: number): boolean {
+  return id > 0 && [1, 2, 4].includes(id % 5);
+}
+
+/** Where a story's picture is served, under the newsroom's own address. */
+export function demoImagePath(id: number): string {
+  return `/demo/images/${id}.svg`;
+}
+
+// Pictures: a small SVG landscape per story (sky, sun or moon, hills or waves or a skyline), its colours and
+// shapes picked from the story's number. Vector, so one file is sharp at every width and weighs ~1 KB.
+const PALETTES = [
+  { sky: ["#ffd7a8", "#f59e72"], sun: "#fff4d6", far: "#c2674f", near: "#7c2d2b" },
+  { sky: ["#b9e3f5", "#5fa8d3"], sun: "#fffbe6", far: "#3d7ea6", near: "#1b4965" },
+  { sky: ["#d8f3dc", "#95d5b2"], sun: "#fefae0", far: "#52b788", near: "#1b4332" },
+  { sky: ["#e9d8fd", "#a78bfa"], sun: "#fdf4ff", far: "#7c3aed", near: "#3b0764" },
+  { sky: ["#1e293b", "#0f172a"], sun: "#fde68a", far: "#334155", near: "#020617" },
+  { sky: ["#fde2e4", "#f4978e"], sun: "#fff1e6", far: "#e5989b", near: "#6d2e46" },
+  { sky: ["#fef3c7", "#fbbf24"], sun: "#fffbeb", far: "#d97706", near: "#78350f" },
+  { sky: ["#ccfbf1", "#2dd4bf"], sun: "#f0fdfa", far: "#0d9488", near: "#134e4a" },
+];
+
+function hills(seed: number, base: number, amplitude: number): string {
+  const points: string[] = [];
+  for (let x = 0; x <= 640; x += 80) {
+    const y = base - amplitude * Math.abs(Math.sin((x + seed * 37) / 97 + seed));
+    points.push(`${x},${y.toFixed(0)}`);
+  }
+  return `M0,360 L${points.join(" L")} L640,360 Z`;
+}
+
+function waves(seed: number, base: number): string {
+  let d = `M0,${base}`;
+  for (let x = 0; x < 640; x += 80) d += ` q20,${-14 - (seed % 3) * 4} 40,0 t40,0`;
+  return `${d} L640,360 L0,360 Z`;
+}
+
+function skyline(seed: number, base: number): string {
+  let d = "M0,360";
+  let x = 0;
+  let i = 0;
+  while (x < 640) {
+    const width = 30 + ((seed * 13 + i * 29) % 50);
+    const height = 40 + ((seed * 31 + i * 47) % 110);
+    d += ` L${x},${base - height} L${x + width},${base - height}`;
+    x += width;
+    i += 1;
+  }
+  return `${d} L640,${base} L640,360 Z`;
+}
+
+export function renderDemoImage(id: number): string {
+  const palette = PALETTES[(id * 5) % PALETTES.length];
+  const shape = id % 3;
+  const sunX = 110 + ((id * 97) % 420);
+  const sunY = 80 + ((id * 53) % 70);
+  const far = shape === 2 ? skyline(id, 300) : hills(id, 250, 70);
+  const near = shape === 1 ? waves(id, 300) : hills(id + 3, 320, 50);
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="640" height="360" viewBox="0 0 640 360">
+<defs><linearGradient id="s" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${palette.sky[0]}"/><stop offset="1" stop-color="${palette.sky[1]}"/></linearGradient></defs>
+<rect width="640" height="360" fill="url(#s)"/>
+<circle cx="${sunX}" cy="${sunY}" r="${34 + (id % 4) * 8}" fill="${palette.sun}" opacity="0.9"/>
+<path d="${far}" fill="${palette.far}"/>
+<path d="${near}" fill="${palette.near}"/>
+</svg>`;
+}
+
 function escapeXml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
@@ -25,6 +98,8 @@ export type DemoNewsroom = {
   /** Writes the next story; returns it. */
   publishNext(now?: Date): DemoStory;
   storyCount(): number;
+  /** The picture at `path` (see demoImagePath) as SVG, or null when there is none there. */
+  imageAt(path: string): string | null;
 };
 
 export function createDemoNewsroom(keep = 40): DemoNewsroom {
@@ -36,12 +111,24 @@ export function createDemoNewsroom(keep = 40): DemoNewsroom {
       counter += 1;
       const template = STORIES[counter % STORIES.length];
       const place = PLACES[(counter * 7) % PLACES.length];
-      const story = { id: counter, title: template.title(place), summary: template.summary(place), category: template.category, publishedAt: now };
+      const story = {
+        id: counter,
+        title: template.title(place),
+        summary: template.summary(place),
+        category: template.category,
+        publishedAt: now,
+        hasImage: demoStoryHasImage(counter),
+      };
       stories.unshift(story);
       stories.length = Math.min(stories.length, keep);
       return story;
     },
     storyCount: () => counter,
+    imageAt(path) {
+      const match = /^\/demo\/images\/(\d{1,9})\.svg$/.exec(path);
+      const id = match ? Number(match[1]) : 0;
+      return id <= counter && demoStoryHasImage(id) ? renderDemoImage(id) : null;
+    },
     renderFeed(siteUrl) {
       const items = stories
         .map(
@@ -49,7 +136,9 @@ export function createDemoNewsroom(keep = 40): DemoNewsroom {
   <title>${escapeXml(story.title)}</title>
   <link>${escapeXml(`${siteUrl}/demo/stories/${story.id}`)}</link>
   <guid isPermaLink="false">demo-newsroom-${story.id}-${story.publishedAt.getTime()}</guid>
-  <description>${escapeXml(story.summary)}</description>
+  <description>${escapeXml(story.summary)}</description>${
+    story.hasImage ? `\n  <enclosure url="${escapeXml(`${siteUrl}${demoImagePath(story.id)}`)}" type="image/svg+xml" length="0"/>` : ""
+  }
   <category>${story.category}</category>
   <pubDate>${story.publishedAt.toUTCString()}</pubDate>
 </item>`,
@@ -64,4 +153,22 @@ ${items}
 </channel></rss>`;
     },
   };
+}
+
+/**
+ * Answers a request for one of the newsroom's pictures; false when `path` is not one (the caller goes on).
+ * The pictures never change, so browsers may keep them; the policy forbids anything active should one be
+ * opened on its own (an SVG document can run script, an <img> never does).
+ */
+export function serveDemoImage(newsroom: DemoNewsroom, path: string, res: ServerResponse): boolean {
+  const svg = newsroom.imageAt(path);
+  if (svg === null) return false;
+  res.writeHead(200, {
+    "content-type": "image/svg+xml",
+    "cache-control": "public, max-age=31536000, immutable",
+    "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'",
+    "x-content-type-options": "nosniff",
+  });
+  res.end(svg);
+  return true;
 }

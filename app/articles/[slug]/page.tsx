@@ -10,6 +10,7 @@ import { ArticleCard } from "@/components/articles/article-card";
 import { categoryHref, sourceHref } from "@/components/articles/category";
 import { formatAbsoluteTime } from "@/components/articles/format-time";
 import { JsonLd } from "@/components/articles/json-ld";
+import { StoryImage } from "@/components/articles/story-image";
 import { TimeAgo } from "@/components/articles/time-ago";
 
 export const dynamic = "force-dynamic";
@@ -149,17 +150,8 @@ export default async function ArticlePage({ params }: { params: Params }) {
         </header>
 
         {article.imageUrl ? (
-          <figure className="mt-6">
-            <div className="relative aspect-video w-full overflow-hidden rounded-sm bg-sunken">
-              <img
-                src={article.imageUrl}
-                alt=""
-                width={1280}
-                height={720}
-                referrerPolicy="no-referrer"
-                className="absolute inset-0 h-full w-full object-cover"
-              />
-            </div>
+          <figure className="mt-6" data-testid="article-image">
+            <StoryImage src={article.imageUrl} priority />
           </figure>
         ) : null}
 

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { parseFeed } from "../ingest/parse";
+import { createDemoNewsroom, demoImagePath, demoStoryHasImage } from "./demo-newsroom";
+
+describe("demo newsroom pictures", () => {
+  it("gives some stories a picture and some none, and the feed says which", async () => {
+    const newsroom = createDemoNewsroom();
+    for (let i = 0; i < 10; i++) newsroom.publishNext(new Date(Date.UTC(2026, 10, 30, 12, i)));
+    const withImage = Array.from({ length: 10 }, (_, i) => i + 1).filter(demoStoryHasImage);
+    expect(withImage.length).toBeGreaterThan(2);
+    expect(withImage.length).toBeLessThan(10);
+
+    const xml = newsroom.renderFeed("http://127.0.0.1:3000");
+    expect(xml.match(/<enclosure /g)).toHaveLength(withImage.length);
+    for (const id of withImage) expect(xml).toContain(`url="http://127.0.0.1:3000${demoImagePath(id)}" type="image/svg+xml"`);
+    // The ingester reads them as the articles' images.
+    const parsed = await parseFeed(Buffer.from(xml), { contentType: "application/rss+xml", url: "http://127.0.0.1:3000/demo/feed.xml" });
+    expect(parsed.items.filter((item) => item.imageUrls.length > 0)).toHaveLength(withImage.length);
+  });
+
+  it("serves each published picture as a distinct SVG, and nothing for stories without one", () => {
+    const newsroom = createDemoNewsroom();
+    for (let i = 0; i < 10; i++) newsroom.publishNext();
+    const pictures = new Set<string>();
+    for (let id = 1; id <= 10; id++) {
+      const svg = newsroom.imageAt(demoImagePath(id));
+      if (!demoStoryHasImage(id)) {
+        expect(svg).toBeNull();
+        continue;
+      }
+      expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="640" height="360"/);
+      expect(svg).not.toMatch(/<script|on\w+=/i);
+      pictures.add(svg!);
+    }
+    expect(pictures.size).toBe(10 - [3, 5, 8, 10].length);
+    // Not yet published, not a picture path, or out of range.
+    expect(newsroom.imageAt(demoImagePath(11))).toBeNull();
+    expect(newsroom.imageAt("/demo/images/1.png")).toBeNull();
+    expect(newsroom.imageAt("/demo/images/../feed.xml")).toBeNull();
+  });
+});
