@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { getEnv } from "@/lib/env";
 import { loadArticlePage, parseBefore, type SearchParams } from "@/components/articles/page-data";
-import { LiveArticleList } from "@/components/live/live-article-list";
+import { ArticleRiver } from "@/components/articles/article-river";
 import { TopStories } from "@/components/stories/top-stories";
 import { loadTopStories } from "@/components/stories/top-stories-data";
 
@@ -32,22 +32,9 @@ export default async function HomePage({ searchParams }: { searchParams: SearchP
   return (
     <>
       <h1 className="sr-only">Newswire: the latest news</h1>
-      {before ? (
-        <p className="mb-6 text-sm">
-          <a href="/" className="font-semibold text-link underline underline-offset-2">
-            ← Back to the latest stories
-          </a>
-        </p>
-      ) : null}
+      {/* Only on the newest page, where the river has no "back to the latest" link above it. */}
       {topStories ? <TopStories initialStories={topStories} /> : null}
-      <LiveArticleList
-        initialArticles={page.articles}
-        initialNextCursor={page.nextCursor}
-        now={now}
-        live={!before}
-        lead={!before}
-        heading={before ? "Older stories" : "Latest news"}
-      />
+      <ArticleRiver page={page} before={before} now={now} latestHref="/" latestLabel="the latest stories" heading="Latest news" />
     </>
   );
 }

@@ -6,7 +6,7 @@ import { getEnv } from "@/lib/env";
 import { getCategories, getSources } from "@/lib/queries/sources";
 import { sourceHref } from "@/components/articles/category";
 import { loadArticlePage, parseBefore, type SearchParams } from "@/components/articles/page-data";
-import { LiveArticleList } from "@/components/live/live-article-list";
+import { ArticleRiver } from "@/components/articles/article-river";
 
 export const dynamic = "force-dynamic";
 
@@ -59,21 +59,14 @@ export default async function CategoryPage({ params, searchParams }: { params: P
           </p>
         ) : null}
       </header>
-      {before ? (
-        <p className="mb-6 text-sm">
-          <a href={`/categories/${category.slug}`} className="font-semibold text-link underline underline-offset-2">
-            ← Back to the latest in {category.name}
-          </a>
-        </p>
-      ) : null}
-      <LiveArticleList
-        initialArticles={page.articles}
-        initialNextCursor={page.nextCursor}
+      <ArticleRiver
+        page={page}
+        before={before}
         now={now}
         filter={{ category: category.slug }}
-        live={!before}
-        lead={!before}
-        heading={before ? "Older stories" : `Latest in ${category.name}`}
+        latestHref={`/categories/${category.slug}`}
+        latestLabel={`the latest in ${category.name}`}
+        heading={`Latest in ${category.name}`}
         emptyMessage={`No ${category.name} stories yet. They will appear here as soon as they are published.`}
       />
     </>

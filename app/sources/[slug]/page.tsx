@@ -8,7 +8,7 @@ import { categoryHref, categoryLabel } from "@/components/articles/category";
 import { loadArticlePage, parseBefore, type SearchParams } from "@/components/articles/page-data";
 import { explainFetchError, sourceStatus } from "@/components/articles/source-health";
 import { TimeAgo } from "@/components/articles/time-ago";
-import { LiveArticleList } from "@/components/live/live-article-list";
+import { ArticleRiver } from "@/components/articles/article-river";
 
 export const dynamic = "force-dynamic";
 
@@ -72,21 +72,14 @@ export default async function SourcePage({ params, searchParams }: { params: Par
           </p>
         ) : null}
       </header>
-      {before ? (
-        <p className="mb-6 text-sm">
-          <a href={`/sources/${source.slug}`} className="font-semibold text-link underline underline-offset-2">
-            ← Back to the latest from {source.name}
-          </a>
-        </p>
-      ) : null}
-      <LiveArticleList
-        initialArticles={page.articles}
-        initialNextCursor={page.nextCursor}
+      <ArticleRiver
+        page={page}
+        before={before}
         now={now}
         filter={{ source: source.slug }}
-        live={!before}
-        lead={!before}
-        heading={before ? "Older stories" : `Latest from ${source.name}`}
+        latestHref={`/sources/${source.slug}`}
+        latestLabel={`the latest from ${source.name}`}
+        heading={`Latest from ${source.name}`}
         emptyMessage={`No stories from ${source.name} yet. They will appear here as soon as they are published.`}
       />
     </>
