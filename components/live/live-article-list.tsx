@@ -43,6 +43,8 @@ function LiveArticleListView({
   const now = useNow(serverNow);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const headingId = "story-list-heading";
+  // The lead and the first row of the grid make the first screen.
+  const firstImageId = articles.slice(0, 4).find((article) => article.imageUrl)?.id;
 
   function showNewStories() {
     revealPending();
@@ -85,13 +87,21 @@ function LiveArticleListView({
 
       <ul data-testid="article-list" className="grid gap-x-8 gap-y-8 sm:grid-cols-2 lg:grid-cols-3">
         {articles.map((article, index) => {
+          // The first picture on the first screen is usually the page's largest element: fetched at once.
+          const imagePriority = article.id === firstImageId;
           const isLead = lead && index === 0;
           return (
             <li
               key={article.id}
               className={isLead ? "pb-2 sm:col-span-2 lg:col-span-3" : "min-w-0 border-t border-line pt-4"}
             >
-              <ArticleCard article={article} now={now} variant={isLead ? "lead" : "standard"} fresh={fresh.has(article.id)} />
+              <ArticleCard
+                article={article}
+                now={now}
+                variant={isLead ? "lead" : "standard"}
+                fresh={fresh.has(article.id)}
+                imagePriority={imagePriority}
+              />
             </li>
           );
         })}
