@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import { upsertSourceBySlug } from "../db/sources";
 import type { Scheduler } from "../ingest/scheduler";
-import { createDemoNewsroom, serveDemoImage } from "./demo-newsroom";
+import { createDemoNewsroom, serveDemoExtras } from "./demo-newsroom";
 
 export type DemoOptions = {
   port: number;
@@ -49,7 +49,7 @@ export async function attachDemoNewsroom(options: DemoOptions) {
         res.end(newsroom.renderFeed(origin));
         return true;
       }
-      if (serveDemoImage(newsroom, path, res)) return true;
+      if (serveDemoExtras(newsroom, path, origin, res)) return true;
       const story = path.match(/^\/demo\/stories\/(\d+)$/);
       if (story || path === "/demo") {
         res.writeHead(200, { "content-type": "text/html; charset=utf-8" });

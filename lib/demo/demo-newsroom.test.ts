@@ -39,3 +39,22 @@ describe("demo newsroom pictures", () => {
     expect(newsroom.imageAt("/demo/images/../feed.xml")).toBeNull();
   });
 });
+
+describe("demo wire", () => {
+  it("carries every other story of the newsroom under links of its own", async () => {
+    const newsroom = createDemoNewsroom();
+    for (let i = 0; i < 6; i++) newsroom.publishNext(new Date(Date.UTC(2026, 10, 30, 12, i)));
+    const site = "http://127.0.0.1:3000";
+    const newsroomFeed = await parseFeed(Buffer.from(newsroom.renderFeed(site)), { contentType: "application/rss+xml", url: `${site}/demo/feed.xml` });
+    const wireFeed = await parseFeed(Buffer.from(newsroom.renderWireFeed(site)), { contentType: "application/rss+xml", url: `${site}/demo/wire.xml` });
+    expect(newsroomFeed.items).toHaveLength(6);
+    expect(wireFeed.items).toHaveLength(3);
+    for (const item of wireFeed.items) {
+      const original = newsroomFeed.items.find((candidate) => candidate.title === item.title);
+      expect(original).toBeDefined();
+      expect(item.link).toMatch(/^http:\/\/127\.0\.0\.1:3000\/demo\/wire\/\d+$/);
+      expect(item.link).not.toBe(original!.link);
+      expect(item.guid).not.toBe(original!.guid);
+    }
+  });
+});

@@ -92,9 +92,44 @@ function escapeXml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
+/** Where the wire's copy of a story is "published": its own link, so it is an article of its own. */
+function demoWireStoryPath(id: number): string {
+  return `/demo/wire/${id}`;
+}
+
+function renderRss(feed: { title: string; description: string; siteUrl: string; stories: DemoStory[]; storyPath: (id: number) => string; guidPrefix: string }): string {
+  const { siteUrl } = feed;
+  const items = feed.stories
+    .map(
+      (story) => `<item>
+  <title>${escapeXml(story.title)}</title>
+  <link>${escapeXml(`${siteUrl}${feed.storyPath(story.id)}`)}</link>
+  <guid isPermaLink="false">${feed.guidPrefix}-${story.id}-${story.publishedAt.getTime()}</guid>
+  <description>${escapeXml(story.summary)}</description>${
+    story.hasImage ? `\n  <enclosure url="${escapeXml(`${siteUrl}${demoImagePath(story.id)}`)}" type="image/svg+xml" length="0"/>` : ""
+  }
+  <category>${story.category}</category>
+  <pubDate>${story.publishedAt.toUTCString()}</pubDate>
+</item>`,
+    )
+    .join("\n");
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel>
+<title>${escapeXml(feed.title)}</title>
+<link>${escapeXml(siteUrl)}/demo</link>
+<description>${escapeXml(feed.description)}</description>
+${items}
+</channel></rss>`;
+}
+
 export type DemoNewsroom = {
   /** The feed as RSS 2.0, newest first. */
   renderFeed(siteUrl: string): string;
+  /**
+   * A second outlet, "Demo Wire", at /demo/wire.xml: every other story of the newsroom under links of its own.
+   * Added as a source, it makes those stories covered by two outlets, so the demo has story pages and top stories.
+   */
+  renderWireFeed(siteUrl: string): string;
   /** Writes the next story; returns it. */
   publishNext(now?: Date): DemoStory;
   storyCount(): number;
@@ -130,37 +165,37 @@ export function createDemoNewsroom(keep = 40): DemoNewsroom {
       return id <= counter && demoStoryHasImage(id) ? renderDemoImage(id) : null;
     },
     renderFeed(siteUrl) {
-      const items = stories
-        .map(
-          (story) => `<item>
-  <title>${escapeXml(story.title)}</title>
-  <link>${escapeXml(`${siteUrl}/demo/stories/${story.id}`)}</link>
-  <guid isPermaLink="false">demo-newsroom-${story.id}-${story.publishedAt.getTime()}</guid>
-  <description>${escapeXml(story.summary)}</description>${
-    story.hasImage ? `\n  <enclosure url="${escapeXml(`${siteUrl}${demoImagePath(story.id)}`)}" type="image/svg+xml" length="0"/>` : ""
-  }
-  <category>${story.category}</category>
-  <pubDate>${story.publishedAt.toUTCString()}</pubDate>
-</item>`,
-        )
-        .join("\n");
-      return `<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0"><channel>
-<title>Demo Newsroom</title>
-<link>${escapeXml(siteUrl)}/demo</link>
-<description>Stories written on this machine for the Newswire demo.</description>
-${items}
-</channel></rss>`;
+      return renderRss({ title: "Demo Newsroom", description: "Stories written on this machine for the Newswire demo.", siteUrl, stories, storyPath: (id) => `/demo/stories/${id}`, guidPrefix: "demo-newsroom" });
+    },
+    renderWireFeed(siteUrl) {
+      return renderRss({
+        title: "Demo Wire",
+        description: "The Newswire demo's second outlet: it carries every other story of the demo newsroom.",
+        siteUrl,
+        stories: stories.filter((story) => story.id % 2 === 0),
+        storyPath: demoWireStoryPath,
+        guidPrefix: "demo-wire",
+      });
     },
   };
 }
 
 /**
- * Answers a request for one of the newsroom's pictures; false when `path` is not one (the caller goes on).
- * The pictures never change, so browsers may keep them; the policy forbids anything active should one be
- * opened on its own (an SVG document can run script, an <img> never does).
+ * Answers the newsroom's pictures, the wire's feed and the wire's story pages; false when `path` is none of
+ * them (the caller goes on). The pictures never change, so browsers may keep them; their policy forbids anything
+ * active should one be opened on its own (an SVG document can run script, an <img> never does).
  */
-export function serveDemoImage(newsroom: DemoNewsroom, path: string, res: ServerResponse): boolean {
+export function serveDemoExtras(newsroom: DemoNewsroom, path: string, origin: string, res: ServerResponse): boolean {
+  if (path === "/demo/wire.xml") {
+    res.writeHead(200, { "content-type": "application/rss+xml; charset=utf-8", "cache-control": "no-cache" });
+    res.end(newsroom.renderWireFeed(origin));
+    return true;
+  }
+  if (/^\/demo\/wire\/\d{1,9}$/.test(path)) {
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    res.end(`<!doctype html><meta charset="utf-8"><title>Demo Wire</title><p>This story was made up on this machine by the Newswire demo.</p><p><a href="/">Back to Newswire</a></p>`);
+    return true;
+  }
   const svg = newsroom.imageAt(path);
   if (svg === null) return false;
   res.writeHead(200, {
