@@ -33,11 +33,23 @@ export async function attachDemoNewsroom(options: DemoOptions) {
     category: "world",
     pollIntervalSeconds: options.pollIntervalSeconds,
   });
+  // A second outlet carrying every other story in its own words and links, so that the demo's homepage has
+  // top stories (events covered by two sources) and story pages, as a real news day does.
+  const wireId = await upsertSourceBySlug({
+    slug: "demo-wire",
+    name: "Demo Wire",
+    feedUrl: `${origin}/demo/wire.xml`,
+    siteUrl: `${origin}/demo`,
+    category: "world",
+    pollIntervalSeconds: options.pollIntervalSeconds,
+  });
   await options.scheduler.refreshNow(sourceId);
+  await options.scheduler.refreshNow(wireId);
   const timer = setInterval(() => {
     const story = newsroom.publishNext();
     options.logger.info({ sourceId, url: `${origin}/demo/feed.xml`, title: story.title }, "demo newsroom published a story");
     void options.scheduler.refreshNow(sourceId);
+    void options.scheduler.refreshNow(wireId);
   }, options.everyMs ?? 5_000);
   options.logger.info({ sourceId, url: `${origin}/demo/feed.xml` }, "demo newsroom is publishing every few seconds");
 

@@ -1,6 +1,6 @@
 // `npm run demo` exactly as the README gives it (no FEED_ALLOW_PRIVATE): the demo newsroom's feed, served by
-// the server itself on loopback, is fetched and its stories reach /api/articles, while any other loopback
-// address stays refused. (Outbound seeding is switched off only to keep the test off the internet.)
+// the server itself on loopback, is fetched (with its second outlet, the demo wire) and its stories reach
+// /api/articles and /api/stories, while any other loopback address stays refused. (Outbound seeding is switched off only to keep the test off the internet.)
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFixtureFeedServer, type FixtureFeedServer } from "../helpers/fixture-feed-server";
 import { eventually, startNewswire, tempDatabaseUrl, type RunningServer } from "../helpers/newswire-server";
@@ -30,15 +30,34 @@ describe("npm run demo", () => {
     const { articles } = await eventually(
       async () => {
         const page = await api.articles();
-        return page.articles.length >= 5 ? page : null;
+        const outlets = new Set(page.articles.map((article) => article.source.name));
+        return page.articles.length >= 5 && outlets.size === 2 ? page : null;
       },
       "the demo newsroom's stories on /api/articles",
       30_000,
     );
-    expect(articles.every((article) => article.source.name === "Demo Newsroom"), demo.output()).toBe(true);
-    const [newsroom] = await api.sources();
-    expect(newsroom.lastError, demo.output()).toBeNull();
+    expect(new Set(articles.map((article) => article.source.name)), demo.output()).toEqual(new Set(["Demo Newsroom", "Demo Wire"]));
+    const sources = await api.sources();
+    expect(sources.map((source) => [source.name, source.lastError]).sort(), demo.output()).toEqual([
+      ["Demo Newsroom", null],
+      ["Demo Wire", null],
+    ]);
     expect(demo.output()).not.toMatch(/is not an address feeds may be fetched from/);
+  });
+
+  it("has top stories: the demo wire covers the newsroom's events, so stories of two sources appear", async () => {
+    const stories = await eventually(
+      async () => {
+        const response = await api.request("GET", "/api/stories");
+        const body = response.json() as { stories: { sourceCount: number; path: string }[] };
+        return body.stories.length > 0 ? body.stories : null;
+      },
+      "a public story on /api/stories",
+      30_000,
+    );
+    expect(stories[0].sourceCount).toBe(2);
+    const page = await api.request("GET", stories[0].path);
+    expect(page.status).toBe(200);
   });
 
   it("still refuses another loopback source", async () => {
