@@ -49,7 +49,7 @@ function onArticle(client: Client, article: Article): void {
   times.push(time);
 }
 
-function connectSocket(client: Client, url: string): Promise<void> {
+function connectSocket(client: Client, url: string, headers?: Record<string, string>): Promise<void> {
   return new Promise((resolve) => {
     let settled = false;
     const settle = () => {
@@ -65,6 +65,8 @@ function connectSocket(client: Client, url: string): Promise<void> {
       reconnectionDelay: 1000,
       reconnectionDelayMax: 5000,
       timeout: 20_000,
+      // In Node the WebSocket handshake carries these (e.g. a load balancer's sticky cookie picking an instance).
+      ...(headers ? { extraHeaders: headers } : {}),
       auth: (callback) => callback({ cursor: client.cursor }),
     });
     client.socket = socket;
@@ -147,7 +149,7 @@ function connectSse(client: Client, url: string): Promise<void> {
   });
 }
 
-async function connect(url: string, transport: Transport, count: number, concurrency: number, cursor: string) {
+async function connect(url: string, transport: Transport, count: number, concurrency: number, cursor: string, headers?: Record<string, string>) {
   const started = now();
   const fresh: Client[] = [];
   for (let i = 0; i < count; i++) {
@@ -158,11 +160,31 @@ async function connect(url: string, transport: Transport, count: number, concurr
   const lanes = Array.from({ length: Math.min(concurrency, count) }, async () => {
     while (next < fresh.length) {
       const client = fresh[next++];
-      await (transport === "socketio" ? connectSocket(client, url) : connectSse(client, url));
+      await (transport === "socketio" ? connectSocket(client, url, headers) : connectSse(client, url));
     }
   });
   await Promise.all(lanes);
   return { connected: clients.filter((client) => client.connected).length, total: clients.length, ms: now() - started, connectErrors, lastError };
+}
+
+/**
+ * Readers leaving: closes `count` connected clients, chosen at random, and keeps their records (the soak checks
+ * what each got while it was connected). Returns how many were closed.
+ */
+function closeSome(count: number): number {
+  const open = clients.filter((client) => !client.closed);
+  let closed = 0;
+  while (closed < count && open.length > 0) {
+    const [client] = open.splice(Math.floor(Math.random() * open.length), 1);
+    client.closed = true;
+    if (client.connected) client.disconnects.push(now());
+    client.connected = false;
+    client.socket?.removeAllListeners();
+    client.socket?.disconnect();
+    client.request?.destroy();
+    closed += 1;
+  }
+  return closed;
 }
 
 function closeAll(): number {
@@ -178,7 +200,8 @@ function closeAll(): number {
 }
 
 type Command =
-  | { cmd: "connect"; url: string; transport: Transport; count: number; concurrency?: number; cursor?: string }
+  | { cmd: "connect"; url: string; transport: Transport; count: number; concurrency?: number; cursor?: string; headers?: Record<string, string> }
+  | { cmd: "closeSome"; count: number }
   | { cmd: "status" }
   | { cmd: "receipts"; titles?: string[] }
   | { cmd: "counts"; titles: string[] }
@@ -190,7 +213,9 @@ type Command =
 async function handle(command: Command): Promise<unknown> {
   switch (command.cmd) {
     case "connect":
-      return connect(command.url, command.transport, command.count, command.concurrency ?? 100, command.cursor ?? "0");
+      return connect(command.url, command.transport, command.count, command.concurrency ?? 100, command.cursor ?? "0", command.headers);
+    case "closeSome":
+      return closeSome(command.count);
     case "status":
       return {
         total: clients.length,
@@ -215,7 +240,7 @@ async function handle(command: Command): Promise<unknown> {
     }
     case "perClient":
       // Per client: every (re)connect/disconnect time and how often each article id arrived.
-      return clients.map((client) => ({ connects: client.connects, disconnects: client.disconnects, connected: client.connected, received: [...client.received] }));
+      return clients.map((client) => ({ connects: client.connects, disconnects: client.disconnects, connected: client.connected, closed: client.closed, received: [...client.received] }));
     case "resetReceipts":
       receipts = new Map();
       for (const client of clients) client.received.clear();

@@ -4,7 +4,8 @@ import path from "node:path";
 import { ChildRpc } from "./child";
 
 export type Transport = "socketio" | "sse";
-export type PerClient = { connects: number[]; disconnects: number[]; connected: boolean; received: [number, number][] };
+/** `received`: [article id, times received], in the order each id first arrived. */
+export type PerClient = { connects: number[]; disconnects: number[]; connected: boolean; closed: boolean; received: [number, number][] };
 
 export class LiveFleet {
   private constructor(readonly workers: ChildRpc[]) {}
@@ -21,10 +22,10 @@ export class LiveFleet {
   }
 
   /** Adds `count` clients, split evenly across the workers; resolves when each has connected or failed once. */
-  async connect(url: string, transport: Transport, count: number, cursor = "0", concurrency = 100) {
+  async connect(url: string, transport: Transport, count: number, cursor = "0", concurrency = 100, headers?: Record<string, string>) {
     const shares = this.workers.map((_, i) => Math.floor(count / this.workers.length) + (i < count % this.workers.length ? 1 : 0));
     const results = await Promise.all(
-      this.workers.map((worker, i) => worker.call<{ connected: number; total: number; ms: number; connectErrors: number; lastError: string }>({ cmd: "connect", url, transport, count: shares[i], concurrency, cursor }, 300_000)),
+      this.workers.map((worker, i) => worker.call<{ connected: number; total: number; ms: number; connectErrors: number; lastError: string }>({ cmd: "connect", url, transport, count: shares[i], concurrency, cursor, headers }, 300_000)),
     );
     return {
       connected: results.reduce((sum, r) => sum + r.connected, 0),
@@ -77,6 +78,13 @@ export class LiveFleet {
   async eventLoop(): Promise<{ p50: number; p99: number; max: number }> {
     const results = await this.all<{ p50: number; p99: number; max: number }>({ cmd: "eventLoop" });
     return { p50: Math.max(...results.map((r) => r.p50)), p99: Math.max(...results.map((r) => r.p99)), max: Math.max(...results.map((r) => r.max)) };
+  }
+
+  /** Closes `count` open clients at random (split across the workers); their records stay for perClient(). */
+  async closeSome(count: number): Promise<number> {
+    const shares = this.workers.map((_, i) => Math.floor(count / this.workers.length) + (i < count % this.workers.length ? 1 : 0));
+    const closed = await Promise.all(this.workers.map((worker, i) => worker.call<number>({ cmd: "closeSome", count: shares[i] })));
+    return closed.reduce((sum, n) => sum + n, 0);
   }
 
   async closeClients(): Promise<void> {

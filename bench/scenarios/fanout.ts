@@ -20,7 +20,7 @@ import { cpuMsOf, kb, type Scenario, type ScenarioContext, type ScenarioOutput }
 import { roundSummary, summarize, type Summary } from "../lib/stats";
 import { round, sleep, waitUntil, wallNow } from "../lib/util";
 
-type Target = {
+export type Target = {
   label: string;
   url: string;
   /** Publishes one article titled `title`; resolves with the request time (t0) and, when known, the emit time. */
@@ -34,7 +34,7 @@ type Target = {
   profilePhase?(label: string): Promise<void>;
 };
 
-type SizeResult = {
+export type SizeResult = {
   clients: number;
   connected: number;
   connectMs: number;
@@ -68,7 +68,7 @@ type Side = { target: Target; heap0: { bytes: number; method: string }; trials: 
  * Measures Newswire and its floor side by side: both servers stay up with the same number of clients, and
  * their articles alternate (A B, B A, …), so drift in the machine's background load hits both alike.
  */
-async function measurePair(
+export async function measurePair(
   context: ScenarioContext,
   targets: Target[],
   transport: Transport,
@@ -179,7 +179,44 @@ async function measurePair(
   }
 }
 
-function latencyCell(summary: Summary | null): string {
+/**
+ * A Newswire server as a fan-out target: each article is published on fixture feed `feed`, then
+ * POST /api/sources/:id/refresh; the emit time is the server's "feed refreshed" log line for that source.
+ */
+export function newswireFanoutTarget(server: NewswireServer, fixture: FixtureFeedServer, feed: string, sourceId: number, label: string): Target {
+  return {
+    label,
+    url: server.url,
+    async publish(title) {
+      fixture.publish(feed, { title, description: summaryFor(title), imageUrl: "https://img.example.com/wire.jpg" });
+      server.newLogLines(); // skip earlier lines: only this refresh's "feed refreshed" counts
+      const t0 = wallNow();
+      await server.refresh(sourceId);
+      // The emit time: the server logs "feed refreshed" (ISO time, ms) right before publishing to the bus.
+      let emittedAt: number | undefined;
+      await waitUntil(() => {
+        for (const line of server.newLogLines()) {
+          if (line.msg === "feed refreshed" && line.sourceId === sourceId && (line.inserted ?? 0) > 0 && line.time && Date.parse(line.time) >= t0 - 1) emittedAt = Date.parse(line.time);
+        }
+        return emittedAt !== undefined;
+      }, 10_000, 5);
+      return { t0, emittedAt };
+    },
+    heap: () => server.heapUsed(),
+    pid: () => server.serverPid(),
+    cursor: () => server.latestCursor(),
+    profilePhase: (label) => server.profilePhase(label),
+    async serverEventLoop() {
+      const samples = await server.metrics();
+      return {
+        p99: round(promValue(samples, "newswire_nodejs_eventloop_lag_p99_seconds") * 1000),
+        max: round(promValue(samples, "newswire_nodejs_eventloop_lag_max_seconds") * 1000),
+      };
+    },
+  };
+}
+
+export function latencyCell(summary: Summary | null): string {
   return summary ? `${summary.p50} / ${summary.p99} / ${summary.max}` : "n/a";
 }
 
@@ -213,36 +250,7 @@ async function runFanout(context: ScenarioContext, transport: Transport): Promis
     // The baseline emits exactly what Newswire emits: a real Article DTO from this server.
     sampleArticle = (await server.json<{ articles: Record<string, unknown>[] }>("GET", "/api/articles?limit=1")).articles[0];
     let baselineId = 1_000_000;
-    const newswireTarget: Target = {
-      label: "newswire",
-      url: server.url,
-      async publish(title) {
-        fixture.publish("wire", { title, description: summaryFor(title), imageUrl: "https://img.example.com/wire.jpg" });
-        server.newLogLines(); // skip earlier lines: only this refresh's "feed refreshed" counts
-        const t0 = wallNow();
-        await server.refresh(source.id);
-        // The emit time: the server logs "feed refreshed" (ISO time, ms) right before publishing to the bus.
-        let emittedAt: number | undefined;
-        await waitUntil(() => {
-          for (const line of server.newLogLines()) {
-            if (line.msg === "feed refreshed" && line.sourceId === source.id && (line.inserted ?? 0) > 0 && line.time && Date.parse(line.time) >= t0 - 1) emittedAt = Date.parse(line.time);
-          }
-          return emittedAt !== undefined;
-        }, 10_000, 5);
-        return { t0, emittedAt };
-      },
-      heap: () => server.heapUsed(),
-      pid: () => server.serverPid(),
-      cursor: () => server.latestCursor(),
-      profilePhase: (label) => server.profilePhase(label),
-      async serverEventLoop() {
-        const samples = await server.metrics();
-        return {
-          p99: round(promValue(samples, "newswire_nodejs_eventloop_lag_p99_seconds") * 1000),
-          max: round(promValue(samples, "newswire_nodejs_eventloop_lag_max_seconds") * 1000),
-        };
-      },
-    };
+    const newswireTarget = newswireFanoutTarget(server, fixture, "wire", source.id, "newswire");
     const baselineTarget: Target = {
       label: "baseline",
       url: baseline.url,
