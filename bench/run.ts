@@ -22,12 +22,15 @@ import { freshness } from "./scenarios/freshness";
 import { sourcesScale } from "./scenarios/sources-scale";
 import { storyMatching } from "./scenarios/story-matching";
 import { bigFeedScenario } from "./scenarios/big-feed";
+import { cluster } from "./scenarios/cluster";
+import { homepageStories } from "./scenarios/homepage-stories";
+import { soak } from "./scenarios/soak";
 
-const SCENARIOS: Scenario[] = [fanoutSocketIo, fanoutSse, reconnectStorm, homepage, ingestion, freshness, sourcesScale, storyMatching, bigFeedScenario];
+const SCENARIOS: Scenario[] = [fanoutSocketIo, fanoutSse, reconnectStorm, homepage, ingestion, freshness, sourcesScale, storyMatching, bigFeedScenario, cluster, homepageStories, soak];
 
 function usage(): never {
   process.stderr.write(
-    `usage: npm run bench -- [--quick [--serial]] [--only <name>[,<name>…]] [--profile]\nscenarios: ${SCENARIOS.map((s) => s.name).join(", ")}\n`,
+    `usage: npm run bench -- [--quick [--serial]] [--only <name>[,<name>…]] [--profile] [--duration <seconds|30m|1h>]\nscenarios: ${SCENARIOS.map((s) => s.name + (s.onlyWhenNamed ? " (only with --only or --quick)" : "")).join(", ")}\n`,
   );
   process.exit(2);
 }
@@ -37,6 +40,7 @@ function parseArgs(argv: string[]) {
   let serial = false;
   let profile = false;
   let only: string[] | undefined;
+  let durationSeconds: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--quick") quick = true;
@@ -44,11 +48,19 @@ function parseArgs(argv: string[]) {
     else if (arg === "--serial") serial = true;
     else if (arg === "--only") only = (argv[++i] ?? usage()).split(",");
     else if (arg.startsWith("--only=")) only = arg.slice(7).split(",");
+    else if (arg === "--duration" || arg.startsWith("--duration=")) durationSeconds = parseDuration(arg.includes("=") ? arg.slice(11) : argv[++i]);
     else if (arg === "--help" || arg === "-h") usage();
     else usage();
   }
   for (const name of only ?? []) if (!SCENARIOS.some((s) => s.name === name)) usage();
-  return { quick, serial, profile, only };
+  return { quick, serial, profile, only, durationSeconds };
+}
+
+/** "1800", "90s", "30m", "1h" → seconds. */
+function parseDuration(text: string | undefined): number {
+  const match = text?.trim().match(/^(\d+(?:\.\d+)?)(s|m|h)?$/);
+  if (!match) usage();
+  return Number(match[1]) * { s: 1, m: 60, h: 3600 }[(match[2] ?? "s") as "s" | "m" | "h"];
 }
 
 function ulimitNoFile(): string {
@@ -70,8 +82,9 @@ function removeOurScratchFiles(): void {
 async function main(): Promise<void> {
   installCleanupHandlers();
   process.on("exit", removeOurScratchFiles);
-  const { quick, serial, profile, only } = parseArgs(process.argv.slice(2));
-  const selected = SCENARIOS.filter((s) => !only || only.includes(s.name));
+  const { quick, serial, profile, only, durationSeconds } = parseArgs(process.argv.slice(2));
+  // A long scenario (soak) runs in a full run only when named; its quick version is short enough for CI.
+  const selected = SCENARIOS.filter((s) => (only ? only.includes(s.name) : quick || !s.onlyWhenNamed));
   const started = Date.now();
   const limit = ulimitNoFile();
   log(`${quick ? "quick smoke run" : "full run"}: ${selected.map((s) => s.name).join(", ")}; ulimit -n ${limit}`);
@@ -92,8 +105,13 @@ async function main(): Promise<void> {
         quick,
         profileDir: profileRoot ? ensureDir(path.join(profileRoot, scenario.name)) : undefined,
         log: (message) => log(`${scenario.name}: ${message}`),
+        durationSeconds,
       });
       result = { scenario: scenario.name, title: scenario.title, quick, startedAt: new Date(scenarioStarted).toISOString(), durationSeconds: Math.round((Date.now() - scenarioStarted) / 1000), machine, ...output };
+      if (output.error) {
+        failed += 1;
+        log(`${scenario.name} failed in part: ${output.error}`);
+      }
     } catch (error) {
       failed += 1;
       log(`${scenario.name} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);

@@ -7,6 +7,8 @@ export type ScenarioContext = {
   /** Set by --profile: servers write V8 CPU profiles here (figures from such a run are not comparable). */
   profileDir?: string;
   log: (message: string) => void;
+  /** --duration (seconds) for scenarios that run for a set time (soak). */
+  durationSeconds?: number;
 };
 
 export type ScenarioOutput = {
@@ -14,11 +16,15 @@ export type ScenarioOutput = {
   rows: Row[];
   notes: string[];
   details: Record<string, unknown>;
+  /** Set when part of the scenario failed but the rest has figures to keep: the run counts it as failed. */
+  error?: string;
 };
 
 export type Scenario = {
   name: string;
   title: string;
+  /** Left out of the default full run (too long); runs when named with --only, and in --quick runs. */
+  onlyWhenNamed?: boolean;
   run(context: ScenarioContext): Promise<ScenarioOutput>;
 };
 
