@@ -4,9 +4,9 @@
 // connections read `/` meanwhile (closed loop, from a separate load process).
 // Baseline, same run: the same load while an article arrives every second that joins no story (an event
 // nobody else covers): the article's cache drop alone. The two alternate in slices (A B, B A, …).
-// Headlines are made of invented words, so that an event's coverage shares its rare words with nothing else:
-// whether an article joins a story is decided by the design of the input, and counted (story:update events
-// received by a Socket.IO client of the runner).
+// Events are about invented places and things, so that an event's coverage shares its rare words with nothing
+// else: whether an article joins a story is decided by the design of the input, and counted (story:update
+// events received by a Socket.IO client of the runner).
 import path from "node:path";
 import { io } from "socket.io-client";
 import { startFixtureFeedServer } from "../../tests/helpers/fixture-feed-server";
@@ -21,19 +21,23 @@ import { BENCH_LIVE_ENV } from "../lib/site";
 
 const SYLLABLES = "ka ri to mel an vos ter li na bro dex ul sa fen gor mo qua zen har pel tu vik ro lin dar cas bel ny".split(" ");
 
-/** Events told in invented words: coverage of one event shares its words; two events share none that matter. */
+/**
+ * Events in plain English about invented places and things: one event's coverage (up to three outlets, in
+ * different words) shares its rare words and its figure; two events share only common words. Checked against
+ * the story matcher: every second and third outlet joins the first's story, no lone event joins any.
+ */
 function eventWriter(seed: number) {
   const random = prng(seed);
   const word = () => Array.from({ length: 2 + Math.floor(random() * 2) }, () => SYLLABLES[Math.floor(random() * SYLLABLES.length)]).join("");
   return () => {
-    const words = Array.from({ length: 7 }, word);
-    const sentence = (list: string[]) => `${list[0][0].toUpperCase()}${list[0].slice(1)} ${list.slice(1).join(" ")}`;
+    const place = word().replace(/^./, (c) => c.toUpperCase());
+    const [thing, site] = [word(), word()];
+    const amount = 10 + Math.floor(random() * 80);
+    const titles = [`${place} council approves ${amount} million ${thing} plan`, `Council in ${place} backs ${thing} plan worth ${amount} million`, `${place} approves ${thing} scheme costing ${amount} million`];
+    const summary = `The council in ${place} said on Monday that the ${thing} plan for the ${site} would cost ${amount} million and that work would start in the spring.`;
     return {
-      /** Outlet `n`'s headline and summary of the event (n = 0 for the first): the same words, reordered a little. */
-      coverage(n: number) {
-        const order = n === 0 ? words : [...words.slice(n % 3), ...words.slice(0, n % 3)];
-        return { title: sentence(order), summary: `${sentence([...words].reverse())}, ${words.slice(0, 4).join(" ")} said.` };
-      },
+      /** Outlet `n`'s headline and summary of the event (0, 1 or 2). */
+      coverage: (n: number) => ({ title: titles[n % 3], summary }),
     };
   };
 }
@@ -70,7 +74,7 @@ async function run(context: ScenarioContext): Promise<ScenarioOutput> {
 
     // Three outlets for the stories, one for the articles that join none.
     const desks = [];
-    for (const name of ["desk-a", "desk-b", "desk-c", "lone"]) desks.push({ name, ...(await server.addSource(fixture.feedUrl(name), `Bench ${name}`)) });
+    for (const name of ["desk-a", "desk-b", "desk-c", "lone"]) desks.push({ id: (await server.addSource(fixture.feedUrl(name), `Bench ${name}`)).id, name });
     const [deskA, deskB, deskC, lone] = desks;
     const newEvent = eventWriter(17);
     // Enough events already covered once by desk A: each article of the story phase is their second or third.
@@ -160,8 +164,8 @@ async function run(context: ScenarioContext): Promise<ScenarioOutput> {
     return {
       method: [
         `${articleCount} articles from 20 sources seeded with one better-sqlite3 transaction, then the production server started on it (SQLite: the story desk runs in-process).`,
-        `Stories: before the run, desk A covers ${events.length} events (one article each). During the story slices, every second desk B or C publishes the same event in the same invented words (reordered) and its source is refreshed: the article joins the event's story, the desk sends story:update and the page caches drop.`,
-        "Baseline: the same, but every second a new event in words of its own that no other outlet covers (the article's cache drop, no story update).",
+        `Stories: before the run, desk A covers ${events.length} events (one article each). During the story slices, every second desk B or C publishes the same event in other words (same invented place, thing and figure) and its source is refreshed: the article joins the event's story, the desk sends story:update and the page caches drop.`,
+        "Baseline: the same, but every second a new event (another invented place and thing) that no other outlet covers (the article's cache drop, no story update).",
         `Load: bench/lib/http-load-worker.ts, ${CONNECTIONS} keep-alive connections on \`/\`, closed loop, Accept-Encoding as Chromium sends it; ${slices} slices of ${sliceMs / 1000} s per case after ${warmupMs} ms warm-up, alternating. Story updates are counted by a Socket.IO client of the runner.`,
       ],
       rows,
