@@ -77,13 +77,21 @@ export function checkReaders(clients: PerClient[], published: (Published & { id:
   return { readers: clients.length, expected: expectedTotal, lost, readersMissing, duplicated, outOfOrder };
 }
 
-/** A feed host that sends its headers at once and then the body a few bytes every `intervalMs`, forever. */
+/**
+ * A feed host that, once dripping, sends its headers at once and then the body a few bytes every `intervalMs`,
+ * forever. Until then it answers a valid empty feed (adding a source fetches it once to check it).
+ */
 async function startDrippingHost(intervalMs: number) {
   let open = 0;
   let maxOpen = 0;
   let requests = 0;
+  let dripping = false;
   const server = http.createServer((req, res) => {
     requests += 1;
+    if (!dripping) {
+      res.writeHead(200, { "content-type": "application/rss+xml" }).end(`<?xml version="1.0"?><rss version="2.0"><channel><title>Drip</title><link>http://example.com/</link><description>soon</description></channel></rss>`);
+      return;
+    }
     open += 1;
     maxOpen = Math.max(maxOpen, open);
     res.writeHead(200, { "content-type": "application/rss+xml" });
@@ -98,6 +106,7 @@ async function startDrippingHost(intervalMs: number) {
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     feedUrl: `${origin}/feeds/drip.xml`,
+    startDripping: () => void (dripping = true),
     stats: () => ({ requests, open, maxOpen }),
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
@@ -145,10 +154,12 @@ async function run(context: ScenarioContext): Promise<ScenarioOutput> {
     server = await NewswireServer.start({ name: "soak", dbFile, env: { ...BENCH_LIVE_ENV, POLL_INTERVAL_SECONDS: "30" } });
     const pid = server.serverPid();
     const wire = await server.addSource(fixture.feedUrl("wire"), "Soak Wire");
-    slowHost.setDelay("slow", 8000);
     slowHost.publish("slow", { title: "A slow publisher's only story", description: "It takes its time." });
     await server.addSource(slowHost.feedUrl("slow"), "Soak Slow Host");
     await server.addSource(drip.feedUrl, "Soak Dripping Host");
+    // Both behave once they are sources (adding one fetches it, and gives up after 15 s).
+    slowHost.setDelay("slow", 8000);
+    drip.startDripping();
     await waitForIdle(pid, 10_000);
     const { articles: [anArticle] } = await server.json<{ articles: { path: string }[] }>("GET", "/api/articles?limit=1");
 
