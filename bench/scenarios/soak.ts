@@ -257,7 +257,7 @@ async function run(context: ScenarioContext): Promise<ScenarioOutput> {
     const judge = (ok: boolean) => (context.quick ? null : ok);
     const first5 = samples.find((sample) => sample.t >= warmupS) ?? samples[0];
     const last = samples[samples.length - 1];
-    const label = `${Math.round(durationS / 60)} min, ${readers} readers`;
+    const label = `${durationS < 120 ? `${durationS} s` : `${round(durationS / 60)} min`}, ${readers} readers`;
     const rows: Row[] = [
       { case: label, measure: `server RSS growth after ${Math.round(warmupS)} s warm-up (MiB/h; start → end MiB)`, value: `${rssGrowth} (${round(first5.rssBytes / 2 ** 20)} → ${round(last.rssBytes / 2 ** 20)})`, target: "(context: steady)", pass: null },
       { case: label, measure: "server heapUsed growth after warm-up (MiB/h; start → end MiB)", value: `${heapGrowth} (${round(first5.heapBytes / 2 ** 20)} → ${round(last.heapBytes / 2 ** 20)})`, target: "(context: steady)", pass: null },
