@@ -13,7 +13,7 @@ import { ensureBuild } from "../lib/boot/ensure-build";
 import { installCleanupHandlers, killAllTracked, runCleanups } from "./lib/procs";
 import { markdownTable, readAllResults, writeResult, writeSummary, type ScenarioResult } from "./lib/results";
 import type { Scenario } from "./lib/scenario";
-import { ensureDir, log, machineInfo, RESULTS_DIR, ROOT, WORK_DIR } from "./lib/util";
+import { ensureDir, log, machineInfo, parseDuration, RESULTS_DIR, ROOT, WORK_DIR } from "./lib/util";
 import { fanoutSocketIo, fanoutSse } from "./scenarios/fanout";
 import { reconnectStorm } from "./scenarios/reconnect-storm";
 import { homepage } from "./scenarios/homepage";
@@ -48,7 +48,7 @@ function parseArgs(argv: string[]) {
     else if (arg === "--serial") serial = true;
     else if (arg === "--only") only = (argv[++i] ?? usage()).split(",");
     else if (arg.startsWith("--only=")) only = arg.slice(7).split(",");
-    else if (arg === "--duration" || arg.startsWith("--duration=")) durationSeconds = parseDuration(arg.includes("=") ? arg.slice(11) : argv[++i]);
+    else if (arg === "--duration" || arg.startsWith("--duration=")) durationSeconds = durationArg(arg.includes("=") ? arg.slice(11) : argv[++i]);
     else if (arg === "--help" || arg === "-h") usage();
     else usage();
   }
@@ -56,11 +56,12 @@ function parseArgs(argv: string[]) {
   return { quick, serial, profile, only, durationSeconds };
 }
 
-/** "1800", "90s", "30m", "1h" → seconds. */
-function parseDuration(text: string | undefined): number {
-  const match = text?.trim().match(/^(\d+(?:\.\d+)?)(s|m|h)?$/);
-  if (!match) usage();
-  return Number(match[1]) * { s: 1, m: 60, h: 3600 }[(match[2] ?? "s") as "s" | "m" | "h"];
+function durationArg(text: string | undefined): number {
+  try {
+    return parseDuration(text ?? "");
+  } catch {
+    usage();
+  }
 }
 
 function ulimitNoFile(): string {

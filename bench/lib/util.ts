@@ -88,3 +88,10 @@ export function gitInfo(): { commit: string; dirty: boolean } {
     return { commit: "unknown", dirty: false };
   }
 }
+
+/** "1800", "90s", "30m", "1h" → seconds (--duration, BENCH_SOAK_SECONDS). Throws on anything else. */
+export function parseDuration(text: string): number {
+  const match = text.trim().match(/^(\d+(?:\.\d+)?)\s*(s|m|h)?$/);
+  if (!match) throw new Error(`not a duration: ${text} (e.g. 1800, 90s, 30m, 1h)`);
+  return Number(match[1]) * { s: 1, m: 60, h: 3600 }[(match[2] ?? "s") as "s" | "m" | "h"];
+}

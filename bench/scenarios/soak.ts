@@ -24,7 +24,7 @@ import { waitForIdle, type Scenario, type ScenarioContext, type ScenarioOutput }
 import { articleRows, createMigratedDatabase, insertArticles, insertSources, openDb } from "../lib/seed";
 import { articleIdsByTitle, BENCH_LIVE_ENV, rssBytes } from "../lib/site";
 import { roundSummary, summarize } from "../lib/stats";
-import { ensureDir, removeSqlite, round, sleep, WORK_DIR, wallNow } from "../lib/util";
+import { ensureDir, parseDuration, removeSqlite, round, sleep, WORK_DIR, wallNow } from "../lib/util";
 import path from "node:path";
 
 /** Least-squares slope of y over x. */
@@ -115,15 +115,8 @@ async function startDrippingHost(intervalMs: number) {
   };
 }
 
-function parseDuration(text: string | undefined): number | undefined {
-  if (!text) return undefined;
-  const match = text.trim().match(/^(\d+(?:\.\d+)?)\s*(s|m|h)?$/);
-  if (!match) throw new Error(`not a duration: ${text} (e.g. 1800, 30m, 1h)`);
-  return Number(match[1]) * ({ s: 1, m: 60, h: 3600 }[(match[2] ?? "s") as "s" | "m" | "h"]);
-}
-
 async function run(context: ScenarioContext): Promise<ScenarioOutput> {
-  const durationS = context.quick ? 20 : (context.durationSeconds ?? parseDuration(process.env.BENCH_SOAK_SECONDS) ?? 1800);
+  const durationS = context.quick ? 20 : (context.durationSeconds ?? (process.env.BENCH_SOAK_SECONDS ? parseDuration(process.env.BENCH_SOAK_SECONDS) : 1800));
   const readers = context.quick ? 60 : 2000;
   const sampleEveryMs = context.quick ? 1000 : 10_000;
   const churnEveryMs = context.quick ? 2000 : 10_000;
