@@ -7,6 +7,7 @@ import { ADMIN_TOKEN, startNewswire, type RunningServer } from "../../tests/help
 import { descendants, killTree, track } from "./procs";
 import { findInspectorOf, inspectorUrls, InspectorSession } from "./inspector";
 import { parseProm, promValue, type PromSample } from "./prom";
+import { BENCH_LIVE_ENV } from "./site";
 import { ensureDir, removeSqlite, sleep, WORK_DIR } from "./util";
 
 export { ADMIN_TOKEN };
@@ -71,6 +72,8 @@ export class NewswireServer {
         // Feeds, pages and live clients log at info; keep it (the bench reads "feed refreshed" lines).
         LOG_LEVEL: "info",
         NODE_OPTIONS: nodeOptions.join(" ").trim(),
+        // Thousands of bench clients, all from 127.0.0.1: the per-address cap must not refuse them.
+        ...BENCH_LIVE_ENV,
         ...options.env,
       },
     });
