@@ -301,7 +301,7 @@ async function sourcesAcrossInstances(context: ScenarioContext, cluster: Site): 
     const label = `${sourceCount} sources, ${hostCount} hosts, 2 instances`;
     const worst = Math.max(...roundResults.map((result) => result.ms));
     const rows: Row[] = [
-      { case: label, measure: "polling round, median / worst (s)", value: `${round(median(roundResults.map((result) => result.ms)) / 1000, 2)} / ${round(worst / 1000, 2)}`, target: "< 10 s", pass: judge(worst < 10_000 && roundResults.every((result) => result.completed)) },
+      { case: label, measure: "polling round, each round in order (s)", value: roundResults.map((result) => round(result.ms / 1000, 2)).join(" / "), target: "< 10 s", pass: judge(worst < 10_000 && roundResults.every((result) => result.completed)) },
       { case: label, measure: "sources fetched more than once in a round (all rounds)", value: roundResults.reduce((sum, result) => sum + result.doubleFetched, 0), target: "0", pass: judge(roundResults.every((result) => result.doubleFetched === 0)) },
       { case: label, measure: "most fetches in flight at one host", value: Math.max(...roundResults.map((result) => result.maxInFlightPerHost)), target: `≤ ${perHostLimit}`, pass: judge(roundResults.every((result) => result.maxInFlightPerHost <= perHostLimit)) },
       { case: label, measure: "new articles stored / published (all rounds)", value: `${roundResults.reduce((sum, result) => sum + result.inserted, 0)} / ${roundResults.reduce((sum, result) => sum + result.expectedNew, 0)}`, target: "(context)", pass: null },
