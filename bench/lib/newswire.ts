@@ -87,11 +87,14 @@ export class NewswireServer {
     return server;
   }
 
-  /** The pid of the node process running server.ts (tsx's CLI is its parent). */
+  /**
+   * The pid of the node process running server.ts: the process started (`node --import tsx server.ts`), or,
+   * under a launcher that starts it as a child (tsx's CLI, npm), that descendant.
+   */
   serverPid(): number | undefined {
-    const tsxPid = this.running.process.pid;
-    if (tsxPid === undefined) return undefined;
-    return descendants(tsxPid).find((pid) => / server\.ts/.test(cmdline(pid)) && /loader\.mjs/.test(cmdline(pid)));
+    const launcherPid = this.running.process.pid;
+    if (launcherPid === undefined) return undefined;
+    return [launcherPid, ...descendants(launcherPid)].find((pid) => /(^|\/)node .* server\.ts/.test(cmdline(pid)));
   }
 
   async request(method: string, pathname: string, options: { body?: string | object; admin?: boolean; headers?: Record<string, string> } = {}): Promise<{ status: number; text: string }> {

@@ -1,5 +1,5 @@
 // Helpers for scenarios that run Newswire as a site of several processes on PostgreSQL + Redis
-// (tests/helpers/cluster.ts starts them: `tsx server.ts` instances, HAProxy with deploy/haproxy.cfg). The bench
+// (tests/helpers/cluster.ts starts them: `node --import tsx server.ts` instances, HAProxy with deploy/haproxy.cfg). The bench
 // registers every process of such a site with its own clean-up, and talks to instances over plain HTTP.
 import { startCluster, type Cluster, type ClusterOptions } from "../../tests/helpers/cluster";
 import { ADMIN_TOKEN } from "../../tests/helpers/newswire-server";
@@ -16,7 +16,7 @@ export const BENCH_LIVE_ENV = { LIVE_MAX_PER_IP: "1000000", LIVE_MAX_CONNECTIONS
 
 /** startCluster with every process registered for the bench's clean-up; `stop()` also unregisters. */
 export async function startBenchCluster(options: ClusterOptions): Promise<Cluster & { stop(): Promise<void> }> {
-  const cluster = await startCluster({ launcher: "tsx", ...options, env: { ...BENCH_LIVE_ENV, ...options.env } });
+  const cluster = await startCluster({ launcher: "node", ...options, env: { ...BENCH_LIVE_ENV, ...options.env } });
   for (const instance of cluster.instances) track(instance.process);
   if (cluster.haproxy) track(cluster.haproxy.process);
   const forget = onCleanup(() => cluster.stopAll());
@@ -31,13 +31,13 @@ export async function startBenchCluster(options: ClusterOptions): Promise<Cluste
   });
 }
 
-/** The pid of the node process running server.ts under a `tsx server.ts` launcher. */
+/** The pid of the node process running server.ts: the launched process itself, or a descendant (npm, tsx). */
 export function serverPidUnder(launcherPid: number | undefined): number | undefined {
   if (launcherPid === undefined) return undefined;
-  return descendants(launcherPid).find((pid) => {
+  return [launcherPid, ...descendants(launcherPid)].find((pid) => {
     try {
       const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
-      return / server\.ts/.test(cmdline) && /loader\.mjs/.test(cmdline);
+      return /(^|\/)node .* server\.ts/.test(cmdline);
     } catch {
       return false;
     }

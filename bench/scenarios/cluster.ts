@@ -1,4 +1,4 @@
-// Scenario: one site made of several processes (docs/decisions/0009): PostgreSQL, Redis, `tsx server.ts`
+// Scenario: one site made of several processes (docs/decisions/0009): PostgreSQL, Redis, `node server.ts`
 // instances and HAProxy with deploy/haproxy.cfg, started by tests/helpers/cluster.ts as the cluster tests do.
 // Three parts, each with its baseline measured in the same run:
 //   live     – 2 instances behind HAProxy, N Socket.IO readers pinned to each (HAProxy's sticky cookie), every
@@ -160,7 +160,7 @@ async function liveAcrossInstances(context: ScenarioContext, cluster: Site): Pro
     ];
     return {
       method: [
-        `live: a fresh PostgreSQL database and a Redis prefix of the run's own; 2 instances (\`tsx server.ts\`, production build) behind HAProxy (deploy/haproxy.cfg via tests/helpers/cluster.ts). ${readers} Socket.IO readers on each, connected through HAProxy with its sticky cookie (newswire_node=app1 / app2) in the WebSocket handshake, one load process per instance (bench/lib/live-client-worker.ts).`,
+        `live: a fresh PostgreSQL database and a Redis prefix of the run's own; 2 instances (\`node --import tsx server.ts\`, production build) behind HAProxy (deploy/haproxy.cfg via tests/helpers/cluster.ts). ${readers} Socket.IO readers on each, connected through HAProxy with its sticky cookie (newswire_node=app1 / app2) in the WebSocket handshake, one load process per instance (bench/lib/live-client-worker.ts).`,
         `live: ${articles} articles, one at a time, each published on a fixture feed and then POST /api/sources/:id/refresh sent to instance A; t0 = just before that request. Receive time: wall clock in the load process once the reader has parsed the article.`,
         `live baseline, same run: a one-instance site (same configuration, no Redis, HAProxy in front) with ${2 * readers} readers — the same load on one process; articles alternate between the two sites (A B, B A, …).`,
         "live: every reader's record is checked against the articles' ids (GET /api/articles): each article once, ids in increasing order of arrival.",
