@@ -5,10 +5,7 @@
 // Usage: start a server (`npm run demo`, or `npm start` on a database with stories), then
 //   tsx scripts/lighthouse.ts [baseUrl] [--runs 3] [--out bench/results/lighthouse.json]
 // The story page needs a story covered by two sources (see /api/stories); without one the script says so and
-// measures the other pages. The demo registers one source; its second outlet, the demo wire (every other
-// story under links of its own), added as a source makes stories of two:
-//   curl -X POST -H "authorization: Bearer $ADMIN_TOKEN" -H 'content-type: application/json' \
-//     -d '{"url":"http://127.0.0.1:3000/demo/wire.xml","name":"Demo Wire"}' http://127.0.0.1:3000/api/sources
+// measures the other pages. The demo has them: it registers its newsroom and a second outlet, the demo wire.
 // Chromium: CHROMIUM_PATH, else Debian's /usr/bin/chromium. Figures from a loaded machine are worse than
 // they would be on an idle one (TBT and script boot-up most): the load average is written with them.
 import fs from "node:fs";
