@@ -1,7 +1,24 @@
+import nodeModule, { createRequire } from "node:module";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
-const alias = { "@": path.resolve(import.meta.dirname) };
+/**
+ * The better-sqlite3 build this runtime must load (lib/db/sqlite-driver.ts says why there are two). That
+ * module's resolve hook covers everything Node itself resolves, Prisma's adapter included; imports in our own
+ * source and tests are resolved by Vite, which bypasses Node's hooks, so the same choice is made here. Two
+ * builds in one process would be two SQLite libraries that do not see each other's locks.
+ */
+function sqliteDriverAlias(): { find: RegExp; replacement: string }[] {
+  if (typeof (nodeModule as unknown as { registerHooks?: unknown }).registerHooks !== "function") return [];
+  try {
+    const nodeApiBuild = createRequire(import.meta.url).resolve("better-sqlite3-napi");
+    return [{ find: /^better-sqlite3$/, replacement: nodeApiBuild }];
+  } catch {
+    return [];
+  }
+}
+
+const alias = [{ find: /^@\//, replacement: `${path.resolve(import.meta.dirname)}/` }, ...sqliteDriverAlias()];
 
 export default defineConfig({
   test: {

@@ -27,6 +27,11 @@ describe("the better-sqlite3 build", () => {
     else expect(loaded).toBe(require(require.resolve("better-sqlite3")));
   });
 
+  it("is what an import in our own code gets too (in tests Vite resolves those, not Node)", async () => {
+    const imported = (await import("better-sqlite3")).default;
+    expect(imported).toBe(require("better-sqlite3"));
+  });
+
   it("is what Prisma's SQLite adapter loads too", () => {
     const adapterRequire = createRequire(require.resolve("@prisma/adapter-better-sqlite3"));
     expect(adapterRequire("better-sqlite3")).toBe(require("better-sqlite3"));
