@@ -2,6 +2,8 @@
 // process in garbage collection, so there it must be the Node-API one, for our imports and Prisma's adapter alike.
 import { createRequire } from "node:module";
 import nodeModule from "node:module";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import "./sqlite-driver";
@@ -35,6 +37,18 @@ describe("the better-sqlite3 build", () => {
   it("is what Prisma's SQLite adapter loads too", () => {
     const adapterRequire = createRequire(require.resolve("@prisma/adapter-better-sqlite3"));
     expect(adapterRequire("better-sqlite3")).toBe(require("better-sqlite3"));
+  });
+
+  it("is what a Next bundle gets through its own alias of the package (a symlink named better-sqlite3-<hash>)", () => {
+    const bundle = fs.mkdtempSync(path.join(os.tmpdir(), "next-bundle-"));
+    try {
+      fs.mkdirSync(path.join(bundle, "node_modules"));
+      fs.symlinkSync(path.dirname(require.resolve("better-sqlite3/package.json")), path.join(bundle, "node_modules", "better-sqlite3-0123456789abcdef"));
+      const bundleRequire = createRequire(path.join(bundle, "chunk.js"));
+      expect(bundleRequire("better-sqlite3-0123456789abcdef")).toBe(require("better-sqlite3"));
+    } finally {
+      fs.rmSync(bundle, { recursive: true, force: true });
+    }
   });
 
   it("works: a statement prepared, run and read back", () => {

@@ -10,12 +10,15 @@
 //
 // So package.json installs 11.10 as `better-sqlite3` (builds on every supported runtime) and 13 as the
 // optional dependency `better-sqlite3-napi` (npm leaves it out on Node 20). Where Node can redirect module
-// resolution in-process (module.registerHooks, Node 22.15+ and 23.5+), every `better-sqlite3` import, ours and
-// the adapter's, import or require, resolves to the Node-API build when it is installed. Node 20 and early
+// resolution in-process (module.registerHooks, Node 22.15+ and 23.5+), every import that leads to the classic
+// build, ours, the adapter's or a Next bundle's, import or require, resolves to the Node-API build when it is installed. Node 20 and early
 // Node 22 keep 11.10, which works there. docs/decisions/0012-node-24.md has the measurements.
 import nodeModule from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const NODE_API_BUILD = "better-sqlite3-napi";
+/** The classic build's entry file, under its own name or an alias (Next: `better-sqlite3-<hash>`, a symlink). */
+const CLASSIC_ENTRY = /\/node_modules\/better-sqlite3(-[0-9a-f]{16})?\/lib\/index\.js$/;
 const registeredKey = Symbol.for("newswire.sqlite-driver");
 
 type ResolveContext = { parentURL?: string; conditions?: readonly string[] };
@@ -32,12 +35,18 @@ function redirectToNodeApiBuild(): void {
   if (typeof registerHooks !== "function") return;
   registerHooks.call(nodeModule, {
     resolve(specifier, context, nextResolve) {
-      if (specifier !== "better-sqlite3") return nextResolve(specifier, context);
+      const resolved = nextResolve(specifier, context);
+      // Matched on where the name leads, not on the name: Next's bundles load external packages under
+      // aliases of their own (`better-sqlite3-<hash>`, a symlink to the package).
+      if (!CLASSIC_ENTRY.test(resolved.url)) return resolved;
       try {
-        return nextResolve(NODE_API_BUILD, context);
+        // Looked up from the classic build's own folder (the two are installed side by side), not from the
+        // importer's, which may be a bundle outside node_modules' reach.
+        const nodeApiEntry = nodeModule.createRequire(fileURLToPath(resolved.url)).resolve(NODE_API_BUILD);
+        return { url: pathToFileURL(nodeApiEntry).href, format: "commonjs", shortCircuit: true };
       } catch {
         // Not installed (an install that skipped optional dependencies): the classic build it is.
-        return nextResolve(specifier, context);
+        return resolved;
       }
     },
   });

@@ -96,7 +96,8 @@ describe("the disk under SQLite is full", () => {
     expect(server.process.exitCode).toBeNull();
 
     // The file is sound, checked by SQLite itself after a clean stop.
-    expect(await server.stop()).toBe(0);
+    const stopCode = await server.stop();
+    expect(stopCode, `${server.process.signalCode ?? ""} ${server.output().split("\n").slice(-15).join("\n")}`).toBe(0);
     const check = new Database(databaseFile, { readonly: true });
     try {
       expect(check.pragma("integrity_check", { simple: true })).toBe("ok");
