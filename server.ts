@@ -41,6 +41,7 @@ import { createRequestGate, HTTP_SERVER_OPTIONS } from "./lib/http/request-gate"
 import { createSecurityHeaders } from "./lib/http/security-headers";
 import { createAdminRateLimiter, registerAdminRateLimiter } from "./lib/http/admin-rate-limit";
 import { resolveClientAddress } from "./lib/http/client-address";
+import { gatherIds } from "./lib/realtime/gathered-ids";
 import { THEME_INIT_SCRIPT } from "./components/ui/theme";
 
 function readEnvOrExit(): Env {
@@ -132,6 +133,21 @@ async function main(): Promise<void> {
     limits,
     logger,
   });
+  /**
+   * Stories whose coverage changed (on PostgreSQL every instance hears of it): tell this instance's readers,
+   * gathered over half a second so that a burst of coverage costs one read and one message per story.
+   */
+  const storyUpdates = gatherIds(STORY_UPDATE_GATHER_MS, async (ids) => {
+    try {
+      live.publishStories(await getPublicStoriesByIds(ids));
+    } catch (error) {
+      logger.warn({ err: error }, "could not send story updates to live readers");
+    }
+  });
+  function storiesChanged(ids: number[] | undefined): void {
+    pageCache.invalidate();
+    if (ids) storyUpdates.add(ids);
+  }
   // Other instances' inserts (PostgreSQL notifications) wake the feed; SQLite has one instance.
   const databaseEvents = await openDatabaseEvents({
     databaseUrl: env.databaseUrl,
@@ -139,26 +155,16 @@ async function main(): Promise<void> {
     logger,
     onArticlesStored: live.feed.wake,
     onSourcesChanged: () => pageCache.invalidate(),
-    onStoriesChanged: (ids) => void storiesChanged(ids),
+    onStoriesChanged: (ids) => storiesChanged(ids),
   });
 
-  /** Stories whose coverage changed (on PostgreSQL every instance hears of it): tell this instance's readers. */
-  async function storiesChanged(ids: number[] | undefined): Promise<void> {
-    pageCache.invalidate();
-    if (!ids) return;
-    try {
-      live.publishStories(await getPublicStoriesByIds(ids));
-    } catch (error) {
-      logger.warn({ err: error }, "could not send story updates to live readers");
-    }
-  }
   // One desk decides stories for the whole site (docs/decisions/0010); on SQLite, this instance's.
   const storyDesk = createStoryDesk({
     logger,
     createMatcher: () => new StoryMatcher(),
     leadership: databaseEvents.leadership(STORY_DESK_LOCK),
     onStoriesChanged: (ids) => {
-      if (!databaseEvents.notifies) void storiesChanged(ids);
+      if (!databaseEvents.notifies) storiesChanged(ids);
       else notifyStoriesChanged(ids).catch((error) => logger.warn({ err: error }, "could not tell the instances which stories changed"));
     },
   });
@@ -261,6 +267,8 @@ async function main(): Promise<void> {
     await scheduler.close();
     await parsePool?.close();
     await storyDesk.close();
+    await storyUpdates.flush();
+    storyUpdates.close();
     await websub.close();
     await closeFeedConnections();
     registerRuntime(undefined);
@@ -290,6 +298,8 @@ async function main(): Promise<void> {
  * the answer of the second.
  */
 const DRAIN_MS = 5_000;
+/** Story updates are gathered this long before readers get them (lib/realtime/gathered-ids.ts). */
+const STORY_UPDATE_GATHER_MS = 500;
 
 /** While draining, GET/HEAD /api/health answers 503 (JSON error shape) without touching the database. */
 function answerDraining(req: http.IncomingMessage, res: http.ServerResponse): boolean {

@@ -11,12 +11,15 @@
 //              the most requests any host had in flight at once (the site-wide per-host limit is 2).
 //   bus      – what the shared bus costs one instance: the fan-out scenario's measurement (bench/scenarios/
 //              fanout.ts) on two single instances on PostgreSQL side by side, one with REDIS_URL and one without.
+import fs from "node:fs";
+import path from "node:path";
 import { Client } from "pg";
 import { startFixtureFeedServer, type FixtureFeedServer } from "../../tests/helpers/fixture-feed-server";
 import { deleteRedisKeys } from "../../tests/helpers/cluster";
 import { createPostgresDatabase } from "../../tests/helpers/postgres-database";
 import { TEST_REDIS_URL, testRedisPrefix } from "../../lib/cluster/test-redis";
 import { headlineGenerator, summaryFor } from "../lib/headlines";
+import { findInspectorOf, InspectorSession, inspectorUrls } from "../lib/inspector";
 import { LiveFleet, type PerClient } from "../lib/live-fleet";
 import { NewswireServer } from "../lib/newswire";
 import { onCleanup } from "../lib/procs";
@@ -186,6 +189,35 @@ async function latencySamples(fleet: LiveFleet, trials: { title: string; t0: num
 
 // ---- Part b: 10,000 sources polled by 2 instances.
 
+/**
+ * With --profile: starts V8's sampling profiler in each instance (through its inspector) and returns the
+ * function that stops them and writes one .cpuprofile per instance (bench/tools/profile-summary.ts reads them).
+ */
+async function profileInstances(context: ScenarioContext, instances: Site["instances"], label: string): Promise<() => Promise<void>> {
+  if (!context.profileDir) return async () => undefined;
+  const sessions: { session: InspectorSession; name: string }[] = [];
+  for (const [index, instance] of instances.entries()) {
+    const pid = serverPidUnder(instance.process.pid);
+    const url = pid === undefined ? undefined : await findInspectorOf(inspectorUrls(instance.output()), pid);
+    if (!url) continue;
+    const session = await InspectorSession.open(url);
+    await session.send("Profiler.enable");
+    await session.send("Profiler.setSamplingInterval", { interval: 500 });
+    await session.send("Profiler.start");
+    sessions.push({ session, name: `instance-${"AB"[index] ?? index}` });
+  }
+  return async () => {
+    for (const { session, name } of sessions) {
+      try {
+        const { profile } = await session.send<{ profile: unknown }>("Profiler.stop", {}, 60_000);
+        fs.writeFileSync(path.join(context.profileDir!, `${name}-${label}.cpuprofile`), JSON.stringify(profile));
+      } finally {
+        session.close();
+      }
+    }
+  };
+}
+
 async function sourcesAcrossInstances(context: ScenarioContext, cluster: Site): Promise<Part> {
   // BENCH_CLUSTER_SOURCES: fewer sources for a machine too busy to check 10,000 in the time there is (the
   // JSON and the table say how many were measured); one host per 100 sources.
@@ -225,7 +257,11 @@ async function sourcesAcrossInstances(context: ScenarioContext, cluster: Site): 
     await db.connect();
     const feedUrls = feeds.map((feed) => feed.url);
     // Only the measured sources count (the site also has the live part's source and the wake-up ones).
-    const fetchedSince = async (since: Date) => Number((await db!.query(`SELECT count(*) AS n FROM "Source" WHERE "lastFetchedAt" >= $1 AND "feedUrl" = ANY($2)`, [since, feedUrls])).rows[0].n);
+    // The measured sources' ids, once they are inserted (one statement: a contiguous range). Counting by id
+    // range, not by a 10,000-URL list: polled every 50 ms, the list cost PostgreSQL seconds of CPU a round.
+    let measured = { first: 0, last: -1 };
+    const fetchedSince = async (since: Date) =>
+      Number((await db!.query(`SELECT count(*) AS n FROM "Source" WHERE "lastFetchedAt" >= $1 AND "id" BETWEEN $2 AND $3`, [since, measured.first, measured.last])).rows[0].n);
     const articleTotal = async () => Number((await db!.query(`SELECT count(*) AS n FROM "Article"`)).rows[0].n);
     const dbNow = async () => (await db!.query(`SELECT now() AS now`)).rows[0].now as Date;
 
@@ -243,8 +279,11 @@ async function sourcesAcrossInstances(context: ScenarioContext, cluster: Site): 
       [feedUrls],
     );
     const importMs = performance.now() - started;
+    const range = (await db.query(`SELECT min("id") AS first, max("id") AS last, count(*) AS n FROM "Source" WHERE "feedUrl" = ANY($1)`, [feedUrls])).rows[0];
+    measured = { first: Number(range.first), last: Number(range.last) };
+    if (Number(range.n) !== sourceCount || measured.last - measured.first + 1 !== sourceCount) throw new Error(`the ${sourceCount} sources did not get one range of ids`);
     const importStart = await dbNow();
-    await db.query(`UPDATE "Source" SET "nextCheckAt" = now() WHERE "feedUrl" = ANY($1)`, [feedUrls]);
+    await db.query(`UPDATE "Source" SET "nextCheckAt" = now() WHERE "id" BETWEEN $1 AND $2`, [measured.first, measured.last]);
     await Promise.all([refreshAt(a.url, wakers[0].id), refreshAt(b.url, wakers[1].id)]);
     const firstDone = await waitUntil(async () => (await fetchedSince(importStart)) >= sourceCount, context.quick ? 60_000 : 600_000, 250);
     const firstMs = performance.now() - started - importMs;
@@ -269,12 +308,14 @@ async function sourcesAcrossInstances(context: ScenarioContext, cluster: Site): 
       const articlesBefore = await articleTotal();
       const cpuBefore = [cpuMsOf(serverPidUnder(a.process.pid)), cpuMsOf(serverPidUnder(b.process.pid))];
       const roundStart = await dbNow();
+      const stopProfiles = await profileInstances(context, [a, b], `round-${r + 1}`);
       const startedRound = performance.now();
-      await db.query(`UPDATE "Source" SET "nextCheckAt" = now() WHERE "feedUrl" = ANY($1)`, [feedUrls]);
+      await db.query(`UPDATE "Source" SET "nextCheckAt" = now() WHERE "id" BETWEEN $1 AND $2`, [measured.first, measured.last]);
       await Promise.all([refreshAt(a.url, wakers[0].id), refreshAt(b.url, wakers[1].id)]);
       const completed = await waitUntil(async () => (await fetchedSince(roundStart)) >= sourceCount, 120_000, 50);
       const ms = performance.now() - startedRound;
       const cpuAfter = [cpuMsOf(serverPidUnder(a.process.pid)), cpuMsOf(serverPidUnder(b.process.pid))];
+      await stopProfiles();
       await sleep(500); // a second fetch of a source would come right after its first: give it the chance to show
       const perSource = feeds.map((feed, i) => feed.host.stats(feed.name).requests - before[i]);
       const maxInFlight = hosts.map((host) => host.maxConcurrentRequests());
@@ -398,11 +439,19 @@ async function run(context: ScenarioContext): Promise<ScenarioOutput> {
     ["sources", (c) => sourcesAcrossInstances(c, site!)],
     ["bus", busCost],
   ];
+  // BENCH_CLUSTER_PARTS=sources (or live,bus…): only the named parts, for working on one of them.
+  const wanted = process.env.BENCH_CLUSTER_PARTS?.split(",").map((name) => name.trim());
+  if (wanted) parts.splice(0, parts.length, ...parts.filter(([name]) => wanted.includes(name)));
   const output: ScenarioOutput = { method: [], rows: [], notes: [], details: {} };
   const errors: string[] = [];
   try {
-    site = await startBenchCluster({ instances: 2, name: "bench_two" });
-    context.log(`2 instances behind HAProxy ${site.lbUrl}: A ${site.instances[0].url}, B ${site.instances[1].url}`);
+    if (parts.some(([name]) => name !== "bus")) {
+      // --profile: instances start with an inspector; the sources part profiles each round through it.
+      const profileEnv = context.profileDir ? { NODE_OPTIONS: "--inspect=127.0.0.1:0" } : undefined;
+      const two = await startBenchCluster({ instances: 2, name: "bench_two", env: profileEnv });
+      site = two;
+      context.log(`2 instances behind HAProxy ${two.lbUrl}: A ${two.instances[0].url}, B ${two.instances[1].url}`);
+    }
   } catch (error) {
     errors.push(`starting 2 instances: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
   }

@@ -306,6 +306,26 @@ describe("article ids become visible in id order, with concurrent writers (docs/
     }
   });
 
+  it("an insert takes its ids only once it holds the lock, never while waiting for it", async () => {
+    // The slow writer holds the lock before taking any id; the insert that waits for it must not have taken
+    // its ids meanwhile, or they would be lower than the slow writer's and become visible after them.
+    const before = await findLatestSequence();
+    const slow = await connection();
+    try {
+      await slow.query("BEGIN");
+      await slow.query("SELECT pg_advisory_xact_lock(7307001001)");
+      const waiting = insertNewArticles(sourceB, [candidate({ title: "Waits for the lock" })]);
+      await waitingOnTheOrderLock();
+      const slowId = await rawInsert(slow, "Holds the lock, takes its id later");
+      await slow.query("COMMIT");
+      const [waited] = (await waiting).inserted;
+      expect(waited.id).toBeGreaterThan(slowId);
+      expect(await idsAfter(before)).toEqual([slowId, waited.id]);
+    } finally {
+      await slow.end();
+    }
+  });
+
   it("a reader following a burst of concurrent inserts sees every article once, in id order", async () => {
     // (A burst in one process rarely commits out of order by itself; the test above forces it. This one checks
     // the reader's side: paging "after the last id seen" through concurrent inserts loses and repeats nothing.)

@@ -12,6 +12,25 @@ describe("createBatchWriter", () => {
     expect(settled).toEqual([1, 2, 3]);
   });
 
+  it("writes one batch at a time; what arrives while one is written goes in the next, as one", async () => {
+    const batches: number[][] = [];
+    let writing = 0;
+    let mostAtOnce = 0;
+    const writer = createBatchWriter<number>(async (items) => {
+      writing += 1;
+      mostAtOnce = Math.max(mostAtOnce, writing);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      batches.push(items);
+      writing -= 1;
+    });
+    const first = writer.write(1);
+    await new Promise((resolve) => setTimeout(resolve, 5)); // the first batch is being written
+    const later = [2, 3, 4].map((n, i) => new Promise((resolve) => setTimeout(resolve, i * 5)).then(() => writer.write(n)));
+    await Promise.all([first, ...later]);
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+    expect(mostAtOnce).toBe(1);
+  });
+
   it("never lets a batch grow past its limit", async () => {
     const batches: number[][] = [];
     const writer = createBatchWriter<number>(async (items) => void batches.push(items), 2);

@@ -37,7 +37,7 @@ const CLAIM_LEASE_SECONDS = 120;
 const CLAIM_AHEAD = 4;
 
 export function startScheduler(options: SchedulerOptions): Scheduler {
-  const concurrency = options.concurrency ?? 8;
+  const concurrency = options.concurrency ?? 32;
   const idleMs = options.idleMs ?? 30_000;
   const logger = options.context.logger;
   // Most checks of a large source list answer 304: their bookkeeping is written in batches.
