@@ -139,6 +139,39 @@ async function insertInOrderInOneStatement(columns: Prisma.Sql, tuples: Prisma.S
     SELECT inserted.* FROM inserted LEFT JOIN woken ON TRUE`;
 }
 
+/** An article list row as a raw statement returns it: the source's columns flattened beside the article's. */
+export type ArticleListSqlRow = {
+  id: number | bigint;
+  slug: string;
+  title: string;
+  url: string;
+  summary: string;
+  imageUrl: string | null;
+  publishedAt: Date | string;
+  sourceId: number | bigint;
+  sourceSlug: string;
+  sourceName: string;
+  sourceSiteUrl: string | null;
+  sourceCategory: string;
+};
+
+/** The SELECT list of ArticleListSqlRow, for `a` (Article) joined with `s` (Source). */
+export const ARTICLE_LIST_SQL_COLUMNS = Prisma.sql`a."id", a."slug", a."title", a."url", a."summary", a."imageUrl", a."publishedAt",
+  s."id" AS "sourceId", s."slug" AS "sourceSlug", s."name" AS "sourceName", s."siteUrl" AS "sourceSiteUrl", s."category" AS "sourceCategory"`;
+
+export function fromArticleListSql(row: ArticleListSqlRow): ArticleListRow {
+  return {
+    id: Number(row.id),
+    slug: row.slug,
+    title: row.title,
+    url: row.url,
+    summary: row.summary,
+    imageUrl: row.imageUrl,
+    publishedAt: new Date(row.publishedAt),
+    source: { id: Number(row.sourceId), slug: row.sourceSlug, name: row.sourceName, siteUrl: row.sourceSiteUrl, category: row.sourceCategory },
+  };
+}
+
 export function toArticle(row: ArticleListRow): Article {
   return {
     id: row.id,
@@ -205,16 +238,25 @@ export async function searchArticles(query: string, options: { limit: number; of
   return (await findByIds(await searchArticleIdsRanked(query, options, db), db)).map(toArticle);
 }
 
-/** What was ingested after `afterSequence` (up to `upToSequence`), oldest first: what a reconnecting reader missed. */
+/**
+ * What was ingested after `afterSequence` (up to `upToSequence`), oldest first: what a reconnecting reader
+ * missed, and what every instance's live feed reads each time articles are stored (hundreds of times a
+ * minute while feeds are busy), hence one statement with its join rather than two ORM queries.
+ */
 export async function listArticlesAfter(
   afterSequence: number,
   options: ArticleFilter & { limit: number; upToSequence?: number },
   db: Db = getDb(),
 ): Promise<Article[]> {
-  const where = whereFor(options);
-  where.id = options.upToSequence === undefined ? { gt: afterSequence } : { gt: afterSequence, lte: options.upToSequence };
-  const rows = await db.article.findMany({ where, select: articleListSelect, orderBy: { id: "asc" }, take: options.limit });
-  return rows.map(toArticle);
+  const conditions = [Prisma.sql`a."id" > ${afterSequence}`];
+  if (options.upToSequence !== undefined) conditions.push(Prisma.sql`a."id" <= ${options.upToSequence}`);
+  if (options.sourceSlug) conditions.push(Prisma.sql`s."slug" = ${options.sourceSlug}`);
+  if (options.category) conditions.push(Prisma.sql`s."category" = ${options.category}`);
+  const rows = await db.$queryRaw<ArticleListSqlRow[]>`SELECT ${ARTICLE_LIST_SQL_COLUMNS}
+    FROM "Article" a JOIN "Source" s ON s."id" = a."sourceId"
+    WHERE ${Prisma.join(conditions, " AND ")}
+    ORDER BY a."id" ASC LIMIT ${options.limit}`;
+  return rows.map((row) => toArticle(fromArticleListSql(row)));
 }
 
 export async function findLatestSequence(db: Db = getDb()): Promise<number> {
@@ -271,20 +313,37 @@ async function findStoredIdentities(sourceId: number, candidates: ArticleCandida
   const rows = await queryInChunks(
     candidates,
     (chunk) => {
+      const keys = [...new Set(chunk.map((candidate) => candidate.dedupeKey))];
       const urls = [...new Set(chunk.map((candidate) => candidate.normalizedUrl).filter(identifies))];
       const hashes = [...new Set(chunk.map((candidate) => candidate.contentHash).filter(Boolean))];
-      return db.article.findMany({
-        where: {
-          sourceId,
-          OR: [{ dedupeKey: { in: chunk.map((candidate) => candidate.dedupeKey) } }, { normalizedUrl: { in: urls } }, { contentHash: { in: hashes } }],
-        },
-        select: { id: true, dedupeKey: true, contentHash: true, normalizedUrl: true },
-      });
+      const matches = [
+        Prisma.sql`"dedupeKey" IN (${Prisma.join(keys)})`,
+        ...(urls.length > 0 ? [Prisma.sql`"normalizedUrl" IN (${Prisma.join(urls)})`] : []),
+        ...(hashes.length > 0 ? [Prisma.sql`"contentHash" IN (${Prisma.join(hashes)})`] : []),
+      ];
+      // Raw: this runs for every feed that changed, and the ORM's query building cost more than the query.
+      return db.$queryRaw<(Omit<StoredIdentity, "id"> & { id: number | bigint })[]>`SELECT "id", "dedupeKey", "contentHash", "normalizedUrl" FROM "Article"
+        WHERE "sourceId" = ${sourceId} AND (${Prisma.join(matches, " OR ")})`;
     },
     3,
   );
   // Chunks may find the same row (one chunk by its key, another by its content): keep it once.
-  return [...new Map(rows.map((row) => [row.id, row])).values()];
+  return [...new Map(rows.map((row) => [Number(row.id), { ...row, id: Number(row.id) }])).values()];
+}
+
+/** Which of these normalized URLs another source already carries (syndicated copies are stored once). */
+async function findUrlsCarriedElsewhere(sourceId: number, urls: string[], db: Db): Promise<Set<string>> {
+  const rows = await queryInChunks(urls, (chunk) =>
+    db.$queryRaw<{ normalizedUrl: string }[]>`SELECT DISTINCT "normalizedUrl" FROM "Article" WHERE "normalizedUrl" IN (${Prisma.join(chunk)}) AND "sourceId" <> ${sourceId}`,
+  );
+  return new Set(rows.map((row) => row.normalizedUrl));
+}
+
+/** The source fields an Article carries. */
+async function findArticleSource(sourceId: number, db: Db): Promise<ArticleListRow["source"]> {
+  const [row] = await db.$queryRaw<(Omit<ArticleListRow["source"], "id"> & { id: number | bigint })[]>`SELECT "id", "slug", "name", "siteUrl", "category" FROM "Source" WHERE "id" = ${sourceId}`;
+  if (!row) throw new Error(`source ${sourceId} does not exist`);
+  return { ...row, id: Number(row.id) };
 }
 
 /**
@@ -325,16 +384,10 @@ export async function insertNewArticles(
     if (stored) seenIds.add(stored.id);
   }
 
-  const syndicatedUrls = fresh.map((candidate) => candidate.normalizedUrl).filter(isStoryUrl);
-  const carriedElsewhere = new Set(
-    (
-      await queryInChunks(syndicatedUrls, (chunk) =>
-        db.article.findMany({ where: { normalizedUrl: { in: chunk }, sourceId: { not: sourceId } }, select: { normalizedUrl: true } }),
-      )
-    ).map((row) => row.normalizedUrl),
-  );
+  const syndicatedUrls = [...new Set(fresh.map((candidate) => candidate.normalizedUrl).filter(isStoryUrl))];
+  const carriedElsewhere = syndicatedUrls.length === 0 ? new Set<string>() : await findUrlsCarriedElsewhere(sourceId, syndicatedUrls, db);
   const toInsert = fresh
-    .filter((candidate) => !carriedElsewhere.has(candidate.normalizedUrl))
+    .filter((candidate) => candidate.normalizedUrl === null || !carriedElsewhere.has(candidate.normalizedUrl))
     .sort((a, b) => a.publishedAt.getTime() - b.publishedAt.getTime());
 
   if (changed.length > 0) {
@@ -345,7 +398,7 @@ export async function insertNewArticles(
     );
   }
   const inserted = await insertArticleRows(sourceId, toInsert, ingestedAt, db);
-  const source = inserted.length === 0 ? null : await db.source.findUniqueOrThrow({ where: { id: sourceId }, select: articleListSelect.source.select });
+  const source = inserted.length === 0 ? null : await findArticleSource(sourceId, db);
 
   return {
     inserted: inserted.sort((a, b) => a.id - b.id).map((row) => toArticle({ ...row, source: source! })),

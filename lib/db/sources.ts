@@ -166,25 +166,34 @@ export async function recordFetchOutcome(sourceId: number, outcome: FetchOutcome
     await endCheckLease(sourceId, new Date(), db);
     return;
   }
-  const data: Prisma.SourceUpdateInput = {
-    lastFetchedAt: outcome.fetchedAt,
-    lastSuccessAt: outcome.fetchedAt,
-    lastError: null,
-    errorCount: 0,
-    nextCheckAt: outcome.nextCheckAt,
-    pollIntervalSeconds: outcome.pollIntervalSeconds,
-  };
-  if (outcome.etag !== undefined) data.etag = outcome.etag;
-  if (outcome.lastModified !== undefined) data.lastModified = outcome.lastModified;
-  if (outcome.siteUrl) data.siteUrl = outcome.siteUrl;
-  if (outcome.websubHub !== undefined) data.websubHub = outcome.websubHub;
+  // One statement for the outcome and the end of the lease: this runs for every feed that changed (a
+  // thousand a round at 10,000 sources), and an ORM update plus a second statement cost more than the SQL.
+  const postgres = dbKind(db) === "postgresql";
+  const now = new Date();
+  const timestamp = (value: Date) => (postgres ? Prisma.sql`CAST(${value} AS TIMESTAMP(3))` : Prisma.sql`${value}`);
+  const assignments = [
+    Prisma.sql`"lastFetchedAt" = ${outcome.fetchedAt}`,
+    Prisma.sql`"lastSuccessAt" = ${outcome.fetchedAt}`,
+    Prisma.sql`"lastError" = NULL`,
+    Prisma.sql`"errorCount" = 0`,
+    Prisma.sql`"pollIntervalSeconds" = ${outcome.pollIntervalSeconds}`,
+    // A refresh asked for while the check ran makes the source due again now (the check may have fetched
+    // the feed before the publisher changed it); the lease ends either way.
+    Prisma.sql`"nextCheckAt" = CASE WHEN "refreshRequestedAt" IS NULL THEN ${timestamp(outcome.nextCheckAt)} ELSE ${timestamp(now)} END`,
+    Prisma.sql`"checkLeaseUntil" = NULL`,
+    Prisma.sql`"refreshRequestedAt" = NULL`,
+    Prisma.sql`"updatedAt" = ${now}`,
+  ];
+  if (outcome.etag !== undefined) assignments.push(Prisma.sql`"etag" = ${outcome.etag}`);
+  if (outcome.lastModified !== undefined) assignments.push(Prisma.sql`"lastModified" = ${outcome.lastModified}`);
+  if (outcome.siteUrl) assignments.push(Prisma.sql`"siteUrl" = ${outcome.siteUrl}`);
+  if (outcome.websubHub !== undefined) assignments.push(Prisma.sql`"websubHub" = ${outcome.websubHub}`);
   if (outcome.feedUrl) {
     // Another source may already hold the new URL; then keep ours rather than fail the whole update.
     const taken = await findSourceIdByFeedUrl(outcome.feedUrl, db);
-    if (taken === null) data.feedUrl = outcome.feedUrl;
+    if (taken === null) assignments.push(Prisma.sql`"feedUrl" = ${outcome.feedUrl}`);
   }
-  await db.source.update({ where: { id: sourceId }, data });
-  await endCheckLease(sourceId, new Date(), db);
+  await db.$executeRaw`UPDATE "Source" SET ${Prisma.join(assignments)} WHERE "id" = ${sourceId}`;
 }
 
 /** A check answered 304 Not Modified: only the schedule and the health fields change. */

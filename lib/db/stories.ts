@@ -2,7 +2,7 @@
 // new articles here and writes what it decided; pages and the API read stories through lib/queries/stories.ts.
 import { Prisma } from "./generated/sqlite/client";
 import { getDb, type Db } from "./client";
-import { toArticle } from "./articles";
+import { ARTICLE_LIST_SQL_COLUMNS, fromArticleListSql, toArticle, type ArticleListSqlRow } from "./articles";
 import { chunked, queryInChunks } from "./chunks";
 import type { Article } from "../domain/article";
 import { isPublicStory, storyPath, type Story } from "../domain/story";
@@ -135,22 +135,6 @@ export async function findStoryRowBySlug(slug: string, db: Db = getDb()): Promis
   return { story, movedFrom };
 }
 
-type StoryArticleRow = {
-  storyId: number | bigint;
-  id: number | bigint;
-  slug: string;
-  title: string;
-  url: string;
-  summary: string;
-  imageUrl: string | null;
-  publishedAt: Date | string;
-  sourceId: number | bigint;
-  sourceSlug: string;
-  sourceName: string;
-  sourceSiteUrl: string | null;
-  sourceCategory: string;
-};
-
 /**
  * Each story's articles: its lead first, then the others newest first, at most `perStory`. One statement for
  * all the stories (a window per story), not one per story: every instance reads the stories whose coverage
@@ -161,8 +145,7 @@ export async function listStoryArticles(stories: StoryRow[], perStory: number, d
   // The lead may be older than the newest `perStory`: one more than wanted leaves room to put it first.
   const wanted = perStory + 1;
   for (const chunk of chunked(stories.map((story) => story.id), 1)) {
-    const rows = await db.$queryRaw<StoryArticleRow[]>`SELECT a."storyId", a."id", a."slug", a."title", a."url", a."summary", a."imageUrl", a."publishedAt",
-        s."id" AS "sourceId", s."slug" AS "sourceSlug", s."name" AS "sourceName", s."siteUrl" AS "sourceSiteUrl", s."category" AS "sourceCategory"
+    const rows = await db.$queryRaw<(ArticleListSqlRow & { storyId: number | bigint })[]>`SELECT a."storyId", ${ARTICLE_LIST_SQL_COLUMNS}
       FROM (
         SELECT "storyId", "id", "slug", "title", "url", "summary", "imageUrl", "publishedAt", "sourceId",
           ROW_NUMBER() OVER (PARTITION BY "storyId" ORDER BY "id" DESC) AS "position"
@@ -170,7 +153,7 @@ export async function listStoryArticles(stories: StoryRow[], perStory: number, d
       ) a JOIN "Source" s ON s."id" = a."sourceId"
       WHERE a."position" <= ${wanted}
       ORDER BY a."storyId", a."id" DESC`;
-    for (const row of rows) byStory.get(Number(row.storyId))?.push(storyArticle(row));
+    for (const row of rows) byStory.get(Number(row.storyId))?.push(toArticle(fromArticleListSql(row)));
   }
   for (const story of stories) {
     const articles = byStory.get(story.id) ?? [];
@@ -179,19 +162,6 @@ export async function listStoryArticles(stories: StoryRow[], perStory: number, d
     byStory.set(story.id, (lead ? [lead, ...rest] : rest).slice(0, perStory));
   }
   return byStory;
-}
-
-function storyArticle(row: StoryArticleRow): Article {
-  return toArticle({
-    id: Number(row.id),
-    slug: row.slug,
-    title: row.title,
-    url: row.url,
-    summary: row.summary,
-    imageUrl: row.imageUrl,
-    publishedAt: new Date(row.publishedAt),
-    source: { id: Number(row.sourceId), slug: row.sourceSlug, name: row.sourceName, siteUrl: row.sourceSiteUrl, category: row.sourceCategory },
-  });
 }
 
 export function toStory(row: StoryRow, articles: Article[]): Story {
