@@ -204,6 +204,7 @@ async function main(): Promise<void> {
   const scheduler = startScheduler({
     context: { allowPrivate: env.feedAllowPrivate, trustedOrigins: ownFeedOrigins, baseIntervalSeconds: env.pollIntervalSeconds, logger, seenItems, processor: parsePool ?? onThisThread },
     onNewArticles: articlesStored,
+    leaseSeconds: env.checkLeaseSeconds,
     sharedHostSlots: redis ? createSharedHostSlots({ redis, logger }) : undefined,
     onChecked: (source, result, durationMs) => {
       metrics.feedChecks.inc({ outcome: result.status });

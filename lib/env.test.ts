@@ -34,6 +34,7 @@ describe("parseEnv", () => {
     ["PUBLIC_URL", "news.example.com"],
     ["POLL_INTERVAL_SECONDS", "0"],
     ["POLL_INTERVAL_SECONDS", "soon"],
+    ["FEED_CHECK_LEASE_SECONDS", "5"],
     ["FEED_ALLOW_PRIVATE", "yes"],
     ["LOG_LEVEL", "loud"],
     ["REDIS_URL", "http://localhost:6379"],

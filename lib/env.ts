@@ -46,6 +46,8 @@ const envSchema = z
         message: `must be at least ${ADMIN_TOKEN_MIN_LENGTH} characters: it alone guards /admin and the admin API from the whole internet, so it must be too long to guess (e.g. \`openssl rand -base64 32\`)`,
       }),
     POLL_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
+    /** How long a check owns its source; a killed instance's sources wait this long for another to take them. */
+    FEED_CHECK_LEASE_SECONDS: z.coerce.number().int().min(30).max(3_600).default(120),
     FEED_ALLOW_PRIVATE: booleanFlag,
     REDIS_URL: z
       .string()
@@ -88,6 +90,7 @@ const envSchema = z
     publicUrl: (env.PUBLIC_URL || `http://localhost:${env.PORT}`).replace(/\/+$/, ""),
     adminToken: env.ADMIN_TOKEN || undefined,
     pollIntervalSeconds: env.POLL_INTERVAL_SECONDS,
+    checkLeaseSeconds: env.FEED_CHECK_LEASE_SECONDS,
     feedAllowPrivate: env.FEED_ALLOW_PRIVATE,
     redisUrl: env.REDIS_URL || undefined,
     redisPrefix: env.REDIS_PREFIX,

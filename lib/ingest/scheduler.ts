@@ -18,6 +18,8 @@ export type SchedulerOptions = {
   sharedHostSlots?: SharedHostSlots;
   /** Longest sleep between looks at the queue; a wake() cuts it short. */
   idleMs?: number;
+  /** How long a claimed source is this loop's (see DEFAULT_CLAIM_LEASE_SECONDS). */
+  leaseSeconds?: number;
 };
 
 export type Scheduler = {
@@ -31,8 +33,10 @@ export type Scheduler = {
 /**
  * Long enough for a claimed source to wait its turn in the local queue (at most CLAIM_AHEAD / concurrency
  * fetches of ≤ 15 s each) and then be fetched, parsed and stored; a crashed check is retried after it.
+ * FEED_CHECK_LEASE_SECONDS changes it (a faster takeover of a killed instance's sources, at the risk of a
+ * second fetch of a source whose check really is that slow).
  */
-const CLAIM_LEASE_SECONDS = 120;
+const DEFAULT_CLAIM_LEASE_SECONDS = 120;
 /** Sources claimed per concurrent check: one claim statement serves several checks. */
 const CLAIM_AHEAD = 4;
 
@@ -42,6 +46,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   // conditions (npm run bench -- --only cluster). The cost is memory in the worst case: 32 bodies of up to
   // the fetch stage's 10 MiB cap at once.
   const concurrency = options.concurrency ?? 32;
+  const leaseSeconds = options.leaseSeconds ?? DEFAULT_CLAIM_LEASE_SECONDS;
   const idleMs = options.idleMs ?? 30_000;
   const logger = options.context.logger;
   // Most checks of a large source list answer 304: their bookkeeping is written in batches.
@@ -98,7 +103,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       let drained = false;
       if (queue.length < concurrency) {
         const wanted = concurrency * CLAIM_AHEAD - queue.length;
-        const claimed = await claimDueSources(new Date(), wanted, CLAIM_LEASE_SECONDS);
+        const claimed = await claimDueSources(new Date(), wanted, leaseSeconds);
         if (closing) {
           await releaseClaims(claimed.map((source) => source.id));
           return;
@@ -138,7 +143,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       }
       // Claim it directly (one statement) and start it now if a slot is free, rather than marking it due
       // and waiting for the loop to find it: a publisher's refresh is latency readers feel.
-      const claimed = closing ? null : await claimSource(sourceId, new Date(), CLAIM_LEASE_SECONDS);
+      const claimed = closing ? null : await claimSource(sourceId, new Date(), leaseSeconds);
       if (!claimed) return closing ? markSourceDue(sourceId) : false;
       // Another instance is checking it: the source is due again as soon as that check ends.
       if (claimed === "busy") return true;

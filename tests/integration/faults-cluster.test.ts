@@ -23,7 +23,8 @@ const open: { close(): void }[] = [];
 
 beforeAll(async () => {
   [redis, feeds] = await Promise.all([startPrivateRedis(), startFixtureFeedServer()]);
-  cluster = await startCluster({ instances: 2, name: "faults", env: { REDIS_URL: redis.url, POLL_INTERVAL_SECONDS: "600" } });
+  // The shortest check lease there is (30 s, not the default 120 s): the test waits for the dead instance's to end.
+  cluster = await startCluster({ instances: 2, name: "faults", env: { REDIS_URL: redis.url, POLL_INTERVAL_SECONDS: "600", FEED_CHECK_LEASE_SECONDS: "30" } });
 }, 240_000);
 
 afterAll(async () => {
