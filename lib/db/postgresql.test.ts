@@ -194,6 +194,23 @@ describe("PostgreSQL mode", () => {
     expect(merged).toMatchObject({ sourceCount: 3, articleCount: 3 });
     expect((await findStoryRowBySlug(`s-${third.id}`))?.story.id).toBe(first.id);
     expect(await findLastAssignedArticleId()).toBe(third.id);
+
+    // Merges that chain within one batch (first → fourth → fifth) land on the last story, articles and
+    // earlier merges included: the slug of a story merged before still leads to the survivor.
+    const fourth = await store(sourceB, "Japan earthquake: tsunami warning lifted");
+    const fifth = await store(sourceC, "Tsunami warning lifted after Japan earthquake");
+    await saveStoryBatch({
+      created: [newStory(fourth), newStory(fifth)],
+      assignments: [
+        { articleId: fourth.id, storyId: fourth.id },
+        { articleId: fifth.id, storyId: fifth.id },
+      ],
+      merges: [],
+    });
+    await saveStoryBatch({ created: [], assignments: [], merges: [{ from: first.id, into: fourth.id }, { from: fourth.id, into: fifth.id }] });
+    for (const article of [first, second, third, fourth, fifth]) expect((await findArticleBySlug(article.slug))?.storyId).toBe(fifth.id);
+    for (const story of [first, third, fourth]) expect((await findStoryRowBySlug(`s-${story.id}`))?.story.id).toBe(fifth.id);
+    expect((await findStoryRowsByIds([fifth.id]))[0]).toMatchObject({ articleCount: 5, sourceCount: 3, mergedIntoId: null });
   });
 
   it("claims due sources once and records fetch outcomes", async () => {

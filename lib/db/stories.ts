@@ -77,10 +77,7 @@ export async function saveStoryBatch(batch: StoryBatch, db: Db = getDb()): Promi
         WHERE "id" IN (${Prisma.join(chunk.map(({ articleId }) => articleId))}) AND "storyId" IS NULL`;
       if (updated !== chunk.length) throw new StoryAssignmentConflict();
     }
-    for (const { from, into } of batch.merges) {
-      await tx.article.updateMany({ where: { storyId: from }, data: { storyId: into } });
-      await tx.story.updateMany({ where: { OR: [{ id: from }, { mergedIntoId: from }] }, data: { mergedIntoId: into } });
-    }
+    await applyMerges(tx, batch.merges);
     const touched = [...new Set([...batch.assignments.map((a) => a.storyId), ...batch.merges.map((m) => m.into)])];
     for (const chunk of chunked(touched)) {
       await tx.$executeRaw`UPDATE "Story" SET
@@ -91,6 +88,42 @@ export async function saveStoryBatch(batch: StoryBatch, db: Db = getDb()): Promi
     }
     return queryInChunks(touched, (chunk) => tx.story.findMany({ where: { id: { in: chunk } }, select: { id: true, sourceCount: true } }));
   });
+}
+
+/**
+ * Where each merged story ends up once the whole batch is applied: a merge into a story that itself merges
+ * later in the batch goes straight to the last one (a → b, b → c: a → c). A cycle, which the matcher should
+ * never produce, stops where it would repeat.
+ */
+export function resolveMerges(merges: { from: number; into: number }[]): Map<number, number> {
+  const next = new Map(merges.map(({ from, into }) => [from, into]));
+  const final = new Map<number, number>();
+  for (const from of next.keys()) {
+    let into = next.get(from)!;
+    const seen = new Set([from]);
+    while (next.has(into) && !seen.has(into)) {
+      seen.add(into);
+      into = next.get(into)!;
+    }
+    if (into !== from) final.set(from, into);
+  }
+  return final;
+}
+
+/**
+ * A batch's merges in two statements per chunk, not two per merge: the articles of each merged story, and
+ * the story itself with the stories merged into it earlier (so old slugs still lead to the survivor).
+ */
+async function applyMerges(tx: Pick<Db, "$executeRaw">, merges: { from: number; into: number }[]): Promise<void> {
+  const final = [...resolveMerges(merges)];
+  // Per merge: CASE arms of two parameters (twice in the Story update) and the id in two IN lists.
+  for (const chunk of chunked(final, 6)) {
+    const froms = Prisma.join(chunk.map(([from]) => from));
+    const arms = Prisma.join(chunk.map(([from, into]) => Prisma.sql`WHEN ${from} THEN CAST(${into} AS INTEGER)`), " ");
+    await tx.$executeRaw`UPDATE "Article" SET "storyId" = CASE "storyId" ${arms} END WHERE "storyId" IN (${froms})`;
+    await tx.$executeRaw`UPDATE "Story" SET "mergedIntoId" = CASE WHEN "id" IN (${froms}) THEN CASE "id" ${arms} END ELSE CASE "mergedIntoId" ${arms} END END
+      WHERE "id" IN (${froms}) OR "mergedIntoId" IN (${froms})`;
+  }
 }
 
 const storySelect = {
