@@ -81,4 +81,17 @@ describe("the source queue (SQLite)", () => {
     await markSourceDue(ids[1]);
     expect((await claimDueSources(new Date(fetchedAt.getTime() + 500_000), 10, 60)).map((source) => source.id)).toContain(ids[0]);
   });
+
+  it("a refresh asked for after a 304 check ended but before its outcome was written still makes the source due", async () => {
+    // The scheduler writes 304 outcomes after the check has ended (in batches); a refresh that comes between
+    // marks the source due, and the late write must not push it back to its ordinary schedule.
+    const now = new Date();
+    const [claimed] = (await claimDueSources(new Date(now.getTime() + 10_000_000), 100, 60)).filter((source) => source.id === ids[2]);
+    expect(claimed).toBeDefined();
+    await markSourceDue(ids[2]);
+    await recordNotModified([{ sourceId: ids[2], fetchedAt: now, nextCheckAt: new Date(now.getTime() + 3_600_000), pollIntervalSeconds: 3600 }]);
+    const health = await findSourceHealthById(ids[2]);
+    expect(new Date(health!.nextCheckAt).getTime()).toBeLessThanOrEqual(Date.now());
+    expect((await claimDueSources(new Date(), 100, 60)).map((source) => source.id)).toContain(ids[2]);
+  });
 });

@@ -226,9 +226,15 @@ export async function recordNotModified(outcomes: NotModifiedOutcome[], db: Db =
   }
 }
 
-/** Makes the source due now (for POST /api/sources/:id/refresh). Returns false when it does not exist. */
+/**
+ * Makes the source due now (for POST /api/sources/:id/refresh). Returns false when it does not exist. Also
+ * records the request, so that the outcome of a check still being written (a 304 is written after its check
+ * has ended, lib/ingest/scheduler.ts) keeps the source due instead of scheduling it later; the next claim
+ * clears it.
+ */
 export async function markSourceDue(sourceId: number, db: Db = getDb()): Promise<boolean> {
-  const { count } = await db.source.updateMany({ where: { id: sourceId }, data: { nextCheckAt: new Date() } });
+  const now = new Date();
+  const { count } = await db.source.updateMany({ where: { id: sourceId }, data: { nextCheckAt: now, refreshRequestedAt: now } });
   return count === 1;
 }
 

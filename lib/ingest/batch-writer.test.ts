@@ -31,9 +31,24 @@ describe("createBatchWriter", () => {
     expect(mostAtOnce).toBe(1);
   });
 
+  it("with gatherMs, waits that long after a batch's first item; flush writes what is pending at once", async () => {
+    const batches: number[][] = [];
+    const writer = createBatchWriter<number>(async (items) => void batches.push(items), { gatherMs: 50 });
+    void writer.write(1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    void writer.write(2);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(batches).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(batches).toEqual([[1, 2]]);
+    void writer.write(3);
+    await writer.flush();
+    expect(batches).toEqual([[1, 2], [3]]);
+  });
+
   it("never lets a batch grow past its limit", async () => {
     const batches: number[][] = [];
-    const writer = createBatchWriter<number>(async (items) => void batches.push(items), 2);
+    const writer = createBatchWriter<number>(async (items) => void batches.push(items), { maxBatch: 2 });
     await Promise.all([1, 2, 3, 4, 5].map((n) => writer.write(n)));
     expect(batches.flat().sort()).toEqual([1, 2, 3, 4, 5]);
     expect(Math.max(...batches.map((batch) => batch.length))).toBe(2);

@@ -2,23 +2,47 @@
 // its item is written (or the batch fails), so a caller can still rely on "after await, it is stored".
 //
 // Group commit: one batch is written at a time, and whatever arrives while it is being written goes in the
-// next. Under load the batches grow by themselves (a polling round's 304s: hundreds per statement instead of
-// one or two), and when writes are rare each one still goes out at the next turn of the event loop.
+// next. Under load the batches grow by themselves; `gatherMs` also waits that long after a batch's first item
+// (for callers that do not wait for the write, where a larger batch costs them nothing).
 export type BatchWriter<T> = {
   write(item: T): Promise<void>;
+  /** Resolves once everything written so far is stored (or failed): shutdown. */
+  flush(): Promise<void>;
 };
 
 type Pending<T> = { item: T; resolve: () => void; reject: (error: unknown) => void };
 
-export function createBatchWriter<T>(writeAll: (items: T[]) => Promise<void>, maxBatch = 500): BatchWriter<T> {
+export function createBatchWriter<T>(writeAll: (items: T[]) => Promise<void>, options: { maxBatch?: number; gatherMs?: number } = {}): BatchWriter<T> {
+  const maxBatch = options.maxBatch ?? 500;
+  const gatherMs = options.gatherMs ?? 0;
   let pending: Pending<T>[] = [];
-  let scheduled = false;
-  let writing = false;
+  /** Cancels the scheduled flush, if one is scheduled. */
+  let cancelScheduled: (() => void) | undefined;
+  let writing: Promise<void> | undefined;
 
-  async function flush(): Promise<void> {
-    scheduled = false;
+  function schedule(): void {
+    if (cancelScheduled || writing) return;
+    // Everything that arrives in this turn of the event loop (or within gatherMs) goes in the same statement.
+    if (gatherMs > 0) {
+      const timer = setTimeout(startFlush, gatherMs);
+      cancelScheduled = () => clearTimeout(timer);
+    } else {
+      const immediate = setImmediate(startFlush);
+      cancelScheduled = () => clearImmediate(immediate);
+    }
+  }
+
+  function startFlush(): void {
+    cancelScheduled = undefined;
     if (writing || pending.length === 0) return;
-    writing = true;
+    writing = flushOne().finally(() => {
+      writing = undefined;
+      // What arrived meanwhile is the next batch.
+      if (pending.length > 0) schedule();
+    });
+  }
+
+  async function flushOne(): Promise<void> {
     const batch = pending.slice(0, maxBatch);
     pending = pending.slice(batch.length);
     try {
@@ -26,10 +50,6 @@ export function createBatchWriter<T>(writeAll: (items: T[]) => Promise<void>, ma
       for (const entry of batch) entry.resolve();
     } catch (error) {
       for (const entry of batch) entry.reject(error);
-    } finally {
-      writing = false;
-      // What arrived meanwhile is the next batch.
-      if (pending.length > 0) void flush();
     }
   }
 
@@ -37,12 +57,17 @@ export function createBatchWriter<T>(writeAll: (items: T[]) => Promise<void>, ma
     write(item) {
       return new Promise<void>((resolve, reject) => {
         pending.push({ item, resolve, reject });
-        if (!scheduled && !writing) {
-          scheduled = true;
-          // Everything that finishes in this turn of the event loop goes in the same statement.
-          setImmediate(() => void flush());
-        }
+        schedule();
       });
+    },
+    async flush() {
+      while (writing || pending.length > 0) {
+        if (writing) await writing;
+        else {
+          cancelScheduled?.();
+          startFlush();
+        }
+      }
     },
   };
 }
