@@ -315,7 +315,10 @@ async function sourcesAcrossInstances(context: ScenarioContext, cluster: Site): 
       // First at the fixture servers (in this process, free), then in the database: polling PostgreSQL alone
       // every 50 ms would take CPU from the instances being measured.
       const allAsked = () => feeds.every((feed, i) => feed.host.stats(feed.name).requests > before[i]);
-      const completed = (await waitUntil(async () => allAsked(), 120_000, 20)) && (await waitUntil(async () => (await fetchedSince(roundStart)) >= sourceCount, 30_000, 25));
+      const askedAll = await waitUntil(async () => allAsked(), 120_000, 20);
+      const askedMs = performance.now() - startedRound;
+      const completed = askedAll && (await waitUntil(async () => (await fetchedSince(roundStart)) >= sourceCount, 30_000, 25));
+      context.log(`round ${r + 1}: every feed asked for after ${Math.round(askedMs)} ms, every check recorded after ${Math.round(performance.now() - startedRound)} ms`);
       const ms = performance.now() - startedRound;
       const cpuAfter = [cpuMsOf(serverPidUnder(a.process.pid)), cpuMsOf(serverPidUnder(b.process.pid))];
       await stopProfiles();
