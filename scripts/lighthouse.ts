@@ -46,8 +46,19 @@ const METRICS = {
 } as const;
 type Metric = keyof typeof METRICS;
 
-type Run = { scores: Record<Category, number>; metrics: Record<Metric, number>; failing: string[]; lcpElement: string | null };
-type PageResult = { name: string; url: string; runs: Run[]; median: { scores: Record<Category, number>; metrics: Record<Metric, number> }; failing: string[]; lcpElement: string | null };
+/** What a failing audit found, one line an item (for errors-in-console: each message and the URL it names). */
+type Findings = Record<string, string[]>;
+type Run = { scores: Record<Category, number>; metrics: Record<Metric, number>; failing: string[]; findings: Findings; lcpElement: string | null };
+type PageResult = {
+  name: string;
+  url: string;
+  runs: Run[];
+  median: { scores: Record<Category, number>; metrics: Record<Metric, number> };
+  failing: string[];
+  /** Every run's findings for the audits that failed in most runs, deduplicated: what to fix. */
+  findings: Findings;
+  lcpElement: string | null;
+};
 
 function parseArgs(argv: string[]): { base: string; runs: number; out: string } {
   let base = "http://127.0.0.1:3000";
@@ -91,6 +102,32 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
+const MAX_FINDINGS = 10;
+
+/**
+ * One line per item of an audit's details table: the fields that say what and where (a console message and its
+ * URL, a request, an element). A score alone says what failed, not why; this is what last time had to be guessed.
+ */
+function describeFindings(details: unknown): string[] {
+  const items = (details as { items?: unknown[] } | undefined)?.items;
+  if (!Array.isArray(items)) return [];
+  const text = (value: unknown): string | undefined => {
+    if (typeof value === "string" || typeof value === "number") return String(value);
+    if (value && typeof value === "object") {
+      const object = value as { url?: unknown; snippet?: unknown; text?: unknown; value?: unknown };
+      return text(object.url ?? object.snippet ?? object.text ?? object.value);
+    }
+    return undefined;
+  };
+  return items.slice(0, MAX_FINDINGS).map((item) => {
+    const row = item as Record<string, unknown>;
+    const fields = ["source", "description", "url", "sourceLocation", "node", "label"]
+      .map((key) => text(row[key]))
+      .filter((value): value is string => value !== undefined && value !== "");
+    return fields.length > 0 ? [...new Set(fields)].join(" | ").slice(0, 400) : JSON.stringify(row).slice(0, 400);
+  });
+}
+
 function readRun(lhr: LighthouseResult): Run {
   const scores = Object.fromEntries(CATEGORIES.map((id) => [id, lhr.categories[id]?.score ?? 0])) as Record<Category, number>;
   const metrics = Object.fromEntries(
@@ -107,16 +144,19 @@ function readRun(lhr: LighthouseResult): Run {
       })
       .map((ref) => `${category}/${ref.id}`),
   );
+  const findings = Object.fromEntries(failing.map((id) => [id, describeFindings(lhr.audits[id.slice(id.indexOf("/") + 1)]?.details)]));
   const lcpDetails = lhr.audits["largest-contentful-paint-element"]?.details as
     | { items?: { items?: { node?: { snippet?: string } }[] }[] }
     | undefined;
   const lcpElement = lcpDetails?.items?.[0]?.items?.[0]?.node?.snippet ?? null;
-  return { scores, metrics, failing, lcpElement };
+  return { scores, metrics, failing, findings, lcpElement };
 }
 
 async function main(): Promise<void> {
   const { base, runs, out } = parseArgs(process.argv.slice(2));
   const pages = await choosePages(base);
+  // The load before and after: another process on a shared machine can start or stop in between.
+  const loadAtStart = Math.round(os.loadavg()[0] * 100) / 100;
   const chrome = await chromeLauncher.launch({
     chromePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
     chromeFlags: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
@@ -139,8 +179,9 @@ async function main(): Promise<void> {
       ) as Record<Metric, number>;
       // An audit counts as failing when it failed in most runs.
       const failing = [...new Set(pageRuns.flatMap((run) => run.failing))].filter((id) => pageRuns.filter((run) => run.failing.includes(id)).length * 2 > runs);
+      const findings = Object.fromEntries(failing.map((id) => [id, [...new Set(pageRuns.flatMap((run) => run.findings[id] ?? []))]]));
       const lcpElement = pageRuns.map((run) => run.lcpElement).find((element) => element !== null) ?? null;
-      results.push({ name: page.name, url: page.path, runs: pageRuns, median: { scores: medianScores, metrics: medianMetrics }, failing, lcpElement });
+      results.push({ name: page.name, url: page.path, runs: pageRuns, median: { scores: medianScores, metrics: medianMetrics }, failing, findings, lcpElement });
       printPage(results[results.length - 1], runs);
     }
   } finally {
@@ -153,12 +194,12 @@ async function main(): Promise<void> {
     runsPerPage: runs,
     settings: "Lighthouse default mobile (emulated Moto G Power, simulated slow 4G, 4× CPU slowdown)",
     lighthouse: LIGHTHOUSE_VERSION,
-    machine: { cpus: os.cpus().length, loadAverage1m: Math.round(os.loadavg()[0] * 100) / 100 },
+    machine: { cpus: os.cpus().length, loadAverage1mAtStart: loadAtStart, loadAverage1m: Math.round(os.loadavg()[0] * 100) / 100 },
     pages: results,
   };
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
-  process.stdout.write(`\nload average ${report.machine.loadAverage1m} on ${report.machine.cpus} cores; written to ${out}\n`);
+  process.stdout.write(`\nload average ${loadAtStart} at the start, ${report.machine.loadAverage1m} at the end, on ${report.machine.cpus} cores; written to ${out}\n`);
 }
 
 function printPage(page: PageResult, runs: number): void {
@@ -169,7 +210,7 @@ function printPage(page: PageResult, runs: number): void {
       `  median of ${runs}: performance ${score(scores.performance)}  accessibility ${score(scores.accessibility)}  best-practices ${score(scores["best-practices"])}  SEO ${score(scores.seo)}\n` +
       `  TBT ${Math.round(metrics.tbtMs)} ms  LCP ${Math.round(metrics.lcpMs)} ms  FCP ${Math.round(metrics.fcpMs)} ms  CLS ${metrics.cls.toFixed(3)}  script boot-up ${Math.round(metrics.scriptBootupMs)} ms\n` +
       (page.lcpElement ? `  LCP element: ${page.lcpElement}\n` : "") +
-      (page.failing.length > 0 ? `  failing: ${page.failing.join(", ")}\n` : ""),
+      page.failing.map((id) => `  failing: ${id}\n${(page.findings[id] ?? []).map((line) => `    - ${line}\n`).join("")}`).join(""),
   );
 }
 
