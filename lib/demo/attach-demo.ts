@@ -2,9 +2,22 @@
 // source, and after each new story asks the scheduler to fetch it at once (as a WebSub ping would).
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
+import { listArticles } from "../db/articles";
 import { upsertSourceBySlug } from "../db/sources";
 import type { Scheduler } from "../ingest/scheduler";
-import { createDemoNewsroom, serveDemoExtras } from "./demo-newsroom";
+import { createDemoNewsroom, demoStoryNumber, serveDemoExtras } from "./demo-newsroom";
+
+const NEWSROOM_SLUG = "demo-newsroom";
+
+/**
+ * The highest story number the newsroom published into this database in an earlier run (0 on a fresh one).
+ * Among the newest few rather than the newest one: a batch (the five stories a run starts with) may be
+ * stored in any order.
+ */
+async function lastPublishedNumber(): Promise<number> {
+  const { articles } = await listArticles({ sourceSlug: NEWSROOM_SLUG, limit: 50 });
+  return Math.max(0, ...articles.map((article) => demoStoryNumber(article.url) ?? 0));
+}
 
 export type DemoOptions = {
   port: number;
@@ -21,12 +34,13 @@ export type DemoOptions = {
 };
 
 export async function attachDemoNewsroom(options: DemoOptions) {
-  const newsroom = createDemoNewsroom();
+  // A restarted demo carries on numbering where the database's newest story left off (see createDemoNewsroom).
+  const newsroom = createDemoNewsroom(undefined, await lastPublishedNumber());
   const origin = `http://127.0.0.1:${options.port}`;
   options.trustOrigin(origin);
   for (let i = 0; i < 5; i++) newsroom.publishNext(new Date(Date.now() - (5 - i) * 60_000));
   const sourceId = await upsertSourceBySlug({
-    slug: "demo-newsroom",
+    slug: NEWSROOM_SLUG,
     name: "Demo Newsroom",
     feedUrl: `${origin}/demo/feed.xml`,
     siteUrl: `${origin}/demo`,

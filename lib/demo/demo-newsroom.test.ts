@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseFeed } from "../ingest/parse";
-import { createDemoNewsroom, demoImagePath, demoStoryHasImage } from "./demo-newsroom";
+import { createDemoNewsroom, demoImagePath, demoStoryHasImage, demoStoryNumber } from "./demo-newsroom";
 
 describe("demo newsroom pictures", () => {
   it("gives some stories a picture and some none, and the feed says which", async () => {
@@ -56,5 +56,28 @@ describe("demo wire", () => {
       expect(item.link).not.toBe(original!.link);
       expect(item.guid).not.toBe(original!.guid);
     }
+  });
+});
+
+describe("demo newsroom across restarts", () => {
+  it("carries on numbering after the last story a previous run stored, so stored pictures and links stay valid", () => {
+    const first = createDemoNewsroom();
+    for (let i = 0; i < 30; i++) first.publishNext();
+    const stored = first.renderFeed("http://127.0.0.1:3000");
+    const lastNumber = Math.max(...[...stored.matchAll(/\/demo\/stories\/(\d+)</g)].map((match) => demoStoryNumber(`/demo/stories/${match[1]}`)!));
+    expect(lastNumber).toBe(30);
+
+    // A restart: a new newsroom told where the database left off.
+    const restarted = createDemoNewsroom(40, lastNumber);
+    for (let i = 0; i < 5; i++) restarted.publishNext();
+    // Every picture a stored article links to is still there (before, only those up to the new count were).
+    for (let id = 1; id <= 30; id++) {
+      if (demoStoryHasImage(id)) expect(restarted.imageAt(demoImagePath(id)), `picture ${id}`).not.toBeNull();
+    }
+    // New stories take new numbers, so none collides with a stored link.
+    expect(restarted.renderFeed("http://127.0.0.1:3000")).not.toMatch(/\/demo\/stories\/(?:[1-9]|[12]\d|30)</);
+    expect(restarted.storyCount()).toBe(35);
+    expect(demoStoryNumber("http://127.0.0.1:3000/demo/stories/31")).toBe(31);
+    expect(demoStoryNumber("http://127.0.0.1:3000/demo/wire/31")).toBeNull();
   });
 });

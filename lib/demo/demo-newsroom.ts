@@ -137,9 +137,21 @@ export type DemoNewsroom = {
   imageAt(path: string): string | null;
 };
 
-export function createDemoNewsroom(keep = 40): DemoNewsroom {
+/** The number in a demo newsroom story's link (`…/demo/stories/<n>`), or null for any other link. */
+export function demoStoryNumber(url: string): number | null {
+  const match = /\/demo\/stories\/(\d{1,9})$/.exec(url);
+  return match ? Number(match[1]) : null;
+}
+
+/**
+ * `lastNumber`: the highest story number a previous run already published into this database. Numbering
+ * continues after it, because stored articles keep their links and picture URLs across restarts: starting again
+ * at 1 made every stored picture above the new count answer 404 (console errors on every page that showed one)
+ * and made new stories collide with stored links of the same number (deduplicated away, so nothing new appeared).
+ */
+export function createDemoNewsroom(keep = 40, lastNumber = 0): DemoNewsroom {
   const stories: DemoStory[] = [];
-  let counter = 0;
+  let counter = lastNumber;
 
   return {
     publishNext(now = new Date()) {
