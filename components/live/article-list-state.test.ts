@@ -5,26 +5,26 @@ import { articleListReducer, initialArticleList, MAX_LIVE_ITEMS } from "./articl
 const ids = (list: { id: number }[]) => list.map((item) => item.id);
 
 describe("the live article list", () => {
-  it("puts arrivals at the top, newest first, when the reader is at the top, and highlights only them", () => {
+  it("puts arrivals at the top, newest first, when the list's top is below the viewport, and highlights only them", () => {
     const start = initialArticleList([article(3), article(2)], "2");
-    const next = articleListReducer(start, { type: "arrived", articles: [article(4), article(5)], atTop: true });
+    const next = articleListReducer(start, { type: "arrived", articles: [article(4), article(5)], insert: true });
     expect(ids(next.articles)).toEqual([5, 4, 3, 2]);
     expect([...next.fresh].sort()).toEqual([4, 5]);
     expect(next.arrivals).toBe(2);
     expect(next.nextCursor).toBe("2");
   });
 
-  it("holds arrivals back while the reader is scrolled down, and reveals them on request", () => {
+  it("holds arrivals back while the list's top is in view or scrolled past, and reveals them on request", () => {
     let state = initialArticleList([article(3)], null);
-    state = articleListReducer(state, { type: "arrived", articles: [article(4)], atTop: false });
-    state = articleListReducer(state, { type: "arrived", articles: [article(5)], atTop: false });
+    state = articleListReducer(state, { type: "arrived", articles: [article(4)], insert: false });
+    state = articleListReducer(state, { type: "arrived", articles: [article(5)], insert: false });
     expect(ids(state.articles)).toEqual([3]);
     expect(ids(state.pending)).toEqual([5, 4]);
     expect(state.arrivals).toBe(2);
     // A later arrival at the top takes the held ones in with it, in order.
-    const atTop = articleListReducer(state, { type: "arrived", articles: [article(6)], atTop: true });
-    expect(ids(atTop.articles)).toEqual([6, 5, 4, 3]);
-    expect(atTop.pending).toEqual([]);
+    const inserted = articleListReducer(state, { type: "arrived", articles: [article(6)], insert: true });
+    expect(ids(inserted.articles)).toEqual([6, 5, 4, 3]);
+    expect(inserted.pending).toEqual([]);
     const revealed = articleListReducer(state, { type: "reveal" });
     expect(ids(revealed.articles)).toEqual([5, 4, 3]);
     expect(articleListReducer(revealed, { type: "reveal" })).toBe(revealed);
@@ -32,17 +32,17 @@ describe("the live article list", () => {
 
   it("shows a replayed or duplicated article once and does not count it again", () => {
     let state = initialArticleList([article(3)], null);
-    state = articleListReducer(state, { type: "arrived", articles: [article(4)], atTop: false });
-    const again = articleListReducer(state, { type: "arrived", articles: [article(3), article(4)], atTop: true });
+    state = articleListReducer(state, { type: "arrived", articles: [article(4)], insert: false });
+    const again = articleListReducer(state, { type: "arrived", articles: [article(3), article(4)], insert: true });
     expect(again).toBe(state);
-    const mixed = articleListReducer(state, { type: "arrived", articles: [article(4), article(5), article(5)], atTop: false });
+    const mixed = articleListReducer(state, { type: "arrived", articles: [article(4), article(5), article(5)], insert: false });
     expect(ids(mixed.pending)).toEqual([5, 4]);
     expect(mixed.arrivals).toBe(2);
   });
 
   it("trims the list after a live insert, and 'load more' then continues after the last article kept", () => {
     const many = Array.from({ length: MAX_LIVE_ITEMS }, (_, i) => article(MAX_LIVE_ITEMS - i));
-    const state = articleListReducer(initialArticleList(many, "1"), { type: "arrived", articles: [article(MAX_LIVE_ITEMS + 1)], atTop: true });
+    const state = articleListReducer(initialArticleList(many, "1"), { type: "arrived", articles: [article(MAX_LIVE_ITEMS + 1)], insert: true });
     expect(state.articles).toHaveLength(MAX_LIVE_ITEMS);
     expect(state.articles[0].id).toBe(MAX_LIVE_ITEMS + 1);
     expect(state.nextCursor).toBe("2");

@@ -1,5 +1,6 @@
 // The live article list as a pure reducer: live arrivals (deduped by id, newest first), the ones held back
-// while the reader is scrolled down, and older pages. No React, no timers: the hook feeds it.
+// while the list's top is where the reader can see it or has scrolled past it (docs/decisions/0017), and older
+// pages. No React, no timers, no DOM: the hook measures and feeds it.
 import type { Article } from "@/lib/domain/article";
 
 /** Live inserts trim the list to this many; "Load more" brings older ones back. */
@@ -7,7 +8,7 @@ export const MAX_LIVE_ITEMS = 200;
 
 export type ArticleListState = {
   articles: Article[];
-  /** Arrived while the reader was scrolled down: newest first, shown by the "N new stories" button. */
+  /** Arrived while inserting would have moved what the reader sees: newest first, shown in the new-stories bar. */
   pending: Article[];
   nextCursor: string | null;
   /** Ids inserted by the last live insert (they get a short highlight). */
@@ -17,8 +18,11 @@ export type ArticleListState = {
 };
 
 export type ArticleListAction =
-  /** Articles in ingestion order (oldest first), as the connection hands them over. */
-  | { type: "arrived"; articles: Article[]; atTop: boolean }
+  /**
+   * Articles in ingestion order (oldest first), as the connection hands them over. `insert`: the list's top is
+   * below the viewport, so they (and any held ones) go straight in without moving anything the reader sees.
+   */
+  | { type: "arrived"; articles: Article[]; insert: boolean }
   | { type: "reveal" }
   | { type: "older"; after: string; articles: Article[]; nextCursor: string | null };
 
@@ -52,7 +56,7 @@ export function articleListReducer(state: ArticleListState, action: ArticleListA
       if (incoming.length === 0) return state;
       const pending = [...incoming, ...state.pending];
       const counted = { ...state, arrivals: state.arrivals + incoming.length };
-      return action.atTop ? insertAtTop(counted, pending) : { ...counted, pending };
+      return action.insert ? insertAtTop(counted, pending) : { ...counted, pending };
     }
     case "reveal":
       return state.pending.length === 0 ? state : insertAtTop(state, state.pending);

@@ -1,10 +1,13 @@
 "use client";
 // The homepage / source / category list. Server-rendered with the first page (readable without JavaScript);
-// once hydrated it merges live stories (see use-live-articles.ts) without moving what the reader is looking at.
-import { useRef } from "react";
+// once hydrated it merges live stories (see use-live-articles.ts) without moving what the reader is looking at:
+// straight in when the list's top is below the viewport, otherwise into the new-stories bar above the list,
+// whose slot is reserved from the first paint (docs/decisions/0017).
+import { useCallback, useEffect, useRef, type RefObject } from "react";
 import type { Article } from "@/lib/domain/article";
 import type { LiveFilter } from "@/lib/realtime/events";
 import { ArticleCard } from "@/components/articles/article-card";
+import { NewStoriesBar } from "./new-stories-bar";
 import { useLiveArticles, type LiveTransport } from "./use-live-articles";
 import { useNow } from "./use-now";
 
@@ -38,26 +41,40 @@ function LiveArticleListView({
   heading,
   emptyMessage = "No stories yet. New ones will appear here as soon as they are published.",
 }: LiveArticleListProps) {
-  const { articles, pendingCount, fresh, nextCursor, transport, announcement, loadState, loadMore, revealPending } =
-    useLiveArticles({ initialArticles, initialNextCursor, filter, live });
+  const slotRef = useRef<HTMLDivElement>(null);
+  // The insertion point is the slot's place (the list starts right below it). Entirely below the viewport,
+  // an insert there moves nothing on screen; in view or scrolled past (the slot then sticks at the top), it
+  // would push what the reader sees, so arrivals wait in the bar.
+  const insertsUnseen = useCallback(() => {
+    const slot = slotRef.current;
+    return slot !== null && slot.getBoundingClientRect().top >= window.innerHeight;
+  }, []);
+  const { articles, pendingCount, newestPending, fresh, nextCursor, transport, announcement, loadState, loadMore, revealPending } =
+    useLiveArticles({ initialArticles, initialNextCursor, filter, live, insertsUnseen });
   const now = useNow(serverNow);
   const headingRef = useRef<HTMLHeadingElement>(null);
+  useMergeWhenBelowView(slotRef, pendingCount > 0, revealPending);
   const headingId = "story-list-heading";
   // The lead and the first row of the grid make the first screen.
   const firstImageId = articles.slice(0, 4).find((article) => article.imageUrl)?.id;
 
   function showNewStories() {
     revealPending();
-    const reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-    window.scrollTo({ top: 0, behavior: reduceMotion ? "auto" : "smooth" });
+    const heading = headingRef.current;
+    // Scrolled past the list's top (the bar was stuck to the screen's top): take the reader up to the new
+    // stories. In view, the stories appear right where the bar was; nothing to scroll.
+    if (heading && heading.getBoundingClientRect().top < 0) {
+      const reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+      heading.scrollIntoView({ block: "start", behavior: reduceMotion ? "auto" : "smooth" });
+    }
     // The button disappears; keep keyboard users where the new stories are.
-    headingRef.current?.focus({ preventScroll: true });
+    heading?.focus({ preventScroll: true });
   }
 
   return (
     <section data-live-transport={transport} aria-labelledby={headingId}>
       <div className="mb-6 flex items-end justify-between gap-4 border-b-2 border-ink pb-2">
-        <h2 id={headingId} ref={headingRef} tabIndex={-1} className="font-serif text-xl font-bold sm:text-2xl">
+        <h2 id={headingId} ref={headingRef} tabIndex={-1} className="scroll-mt-4 font-serif text-xl font-bold sm:text-2xl">
           {heading}
         </h2>
         {live ? <LiveStatus transport={transport} /> : null}
@@ -68,20 +85,8 @@ function LiveArticleListView({
         {announcement}
       </p>
 
-      {pendingCount > 0 ? (
-        // Fixed, so showing it shifts nothing in the page.
-        <button
-          type="button"
-          data-testid="new-stories"
-          onClick={showNewStories}
-          className="fixed top-3 left-1/2 z-40 inline-flex h-10 -translate-x-1/2 items-center gap-2 rounded-full bg-ink px-4 text-sm font-semibold text-paper shadow-lg hover:opacity-90"
-        >
-          <svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2.5" aria-hidden="true">
-            <path d="M12 19V5M5 12l7-7 7 7" strokeLinecap="round" strokeLinejoin="round" />
-          </svg>
-          {pendingCount} new {pendingCount === 1 ? "story" : "stories"}
-        </button>
-      ) : null}
+      {/* Reserved on live lists from the first paint, so arrivals shown in it shift nothing. */}
+      {live ? <NewStoriesBar ref={slotRef} count={pendingCount} newest={newestPending} onShow={showNewStories} /> : null}
 
       {articles.length === 0 ? <p className="py-12 text-center text-muted">{emptyMessage}</p> : null}
 
@@ -136,6 +141,24 @@ function LiveArticleListView({
       </nav>
     </section>
   );
+}
+
+/**
+ * Held arrivals go into the list by themselves once its top is entirely below the viewport (the reader went
+ * back up to what is above it, e.g. the homepage's top stories): the insert is then out of sight. Not while
+ * focus is in the bar, which would take the focused element away.
+ */
+function useMergeWhenBelowView(slotRef: RefObject<HTMLDivElement | null>, holding: boolean, merge: () => void) {
+  useEffect(() => {
+    const slot = slotRef.current;
+    if (!holding || !slot || typeof IntersectionObserver === "undefined") return;
+    const observer = new IntersectionObserver(([entry]) => {
+      const below = !entry.isIntersecting && entry.boundingClientRect.top >= (entry.rootBounds?.bottom ?? window.innerHeight);
+      if (below && !slot.contains(document.activeElement)) merge();
+    });
+    observer.observe(slot);
+    return () => observer.disconnect();
+  }, [slotRef, holding, merge]);
 }
 
 function LiveStatus({ transport }: { transport: LiveTransport }) {

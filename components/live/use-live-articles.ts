@@ -15,10 +15,11 @@ import { createThrottledAnnouncer, type ThrottledAnnouncer } from "./throttled-a
 export type { LiveTransport };
 export type LoadState = "idle" | "loading" | "error";
 
-/** Below this scroll offset the reader is "at the top" and new articles go straight in. */
-export const AT_TOP_PX = 200;
-/** Screen readers hear about new articles at most this often. */
-const ANNOUNCE_INTERVAL_MS = 10_000;
+/**
+ * Screen readers hear about new articles at most this often: the demo, like a busy wire, publishes every few
+ * seconds, and a sentence every few seconds would drown out what the reader is reading.
+ */
+const ANNOUNCE_INTERVAL_MS = 60_000;
 const PAGE_SIZE = 30;
 
 function filterParams(filter: ArticleFilter, params: URLSearchParams): URLSearchParams {
@@ -33,9 +34,15 @@ export type UseLiveArticlesOptions = {
   filter?: ArticleFilter;
   /** false: a static list (older pages); no connection is opened. */
   live?: boolean;
+  /**
+   * Asked at each arrival: true when new articles may go straight into the list because the insertion point
+   * (the list's top) is below the viewport, so inserting moves nothing the reader sees. Otherwise they are held
+   * for the new-stories bar (docs/decisions/0017).
+   */
+  insertsUnseen: () => boolean;
 };
 
-export function useLiveArticles({ initialArticles, initialNextCursor, filter = {}, live = true }: UseLiveArticlesOptions) {
+export function useLiveArticles({ initialArticles, initialNextCursor, filter = {}, live = true, insertsUnseen }: UseLiveArticlesOptions) {
   const [state, dispatch] = useReducer(articleListReducer, undefined, () => initialArticleList(initialArticles, initialNextCursor));
   const [transport, setTransport] = useState<LiveTransport>(live ? "connecting" : "off");
   const [announcement, setAnnouncement] = useState("");
@@ -44,13 +51,18 @@ export function useLiveArticles({ initialArticles, initialNextCursor, filter = {
   const { source, category } = filter;
   // With an empty list, cursor 0 means "everything from the start" (within the filter).
   const startCursor = initialArticles[0]?.cursor ?? encodeCursor(0);
+  // The latest measuring function, without reopening the subscription when the component re-renders.
+  const insertsUnseenRef = useRef(insertsUnseen);
+  useEffect(() => {
+    insertsUnseenRef.current = insertsUnseen;
+  });
 
   useEffect(() => {
     if (!live) return;
     return subscribeLive({
       filter: { source, category },
       cursor: startCursor,
-      onArticles: (articles) => dispatch({ type: "arrived", articles, atTop: window.scrollY <= AT_TOP_PX }),
+      onArticles: (articles) => dispatch({ type: "arrived", articles, insert: insertsUnseenRef.current() }),
       onTransport: setTransport,
     });
     // The list is remounted for another filter or first page (live-article-list.tsx): startCursor is fixed.
@@ -102,6 +114,7 @@ export function useLiveArticles({ initialArticles, initialNextCursor, filter = {
   return {
     articles: state.articles,
     pendingCount: state.pending.length,
+    newestPending: state.pending[0] ?? null,
     fresh: state.fresh,
     nextCursor,
     transport,
