@@ -1,34 +1,12 @@
 // The front page reads like one: a story without a picture is a compact block of words (no empty box), a
 // story with one shows it in a box reserved before the file arrives, the first screen does not shift while
 // it loads, and the homepage passes axe with both kinds of card on it.
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { test, expect, storyTitle, uniqueName } from "../helpers/e2e";
+import { startPictureServer } from "../helpers/picture-server";
 
 const SUMMARY = "Crews worked through the night to reopen the coastal road after the storm, and the first buses ran again at dawn with only short delays.";
-
-/** A publisher's picture host on loopback. `?delay=ms` holds the answer back, as a slow image CDN would. */
-function startPictureServer(): Promise<{ url: (name: string, delayMs?: number) => string; close: () => Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const delay = Math.min(Number(url.searchParams.get("delay") ?? 0) || 0, 10_000);
-    setTimeout(() => {
-      res.writeHead(200, { "content-type": "image/svg+xml", "cache-control": "no-store" });
-      res.end(`<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="900" viewBox="0 0 1200 900"><rect width="1200" height="900" fill="#5fa8d3"/><circle cx="600" cy="450" r="200" fill="#fffbe6"/></svg>`);
-    }, delay);
-  });
-  return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        url: (name, delayMs = 0) => `http://127.0.0.1:${port}/${name}.svg?delay=${delayMs}`,
-        close: () => new Promise<void>((done) => server.close(() => done())),
-      });
-    }),
-  );
-}
 
 let pictures: Awaited<ReturnType<typeof startPictureServer>>;
 test.beforeAll(async () => {

@@ -3,6 +3,7 @@
 // nothing; nothing the reader sees moves (docs/decisions/0017): an arrival goes straight into the list when the
 // list's top is below the screen, and otherwise into the new-stories bar reserved above the list, headline and
 // all, until the reader asks for it.
+import AxeBuilder from "@axe-core/playwright";
 import type { BrowserContext, Locator, Page } from "@playwright/test";
 import { startCuttableLink } from "../helpers/cuttable-link";
 import { test, expect, storyTitle, uniqueName, type Article } from "../helpers/e2e";
@@ -275,6 +276,9 @@ test.describe("live rivers", () => {
     }
     await expect(page.getByTestId("new-stories")).toContainText("3 new stories");
     const inView = await layoutShifts(page);
+    // The bar is as accessible as the rest of the page.
+    const axe = await new AxeBuilder({ page }).include('[data-testid="new-stories-slot"]').analyze();
+    expect(axe.violations.map((violation) => `${violation.impact} ${violation.id}`)).toEqual([]);
     expect(inView.reduce((sum, shift) => sum + shift.value, 0), JSON.stringify(inView)).toBeLessThan(0.001);
 
     // Pressed, they join the list (a shift the reader asked for: not counted as layout shift).
