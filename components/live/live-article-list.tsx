@@ -3,7 +3,7 @@
 // once hydrated it merges live stories (see use-live-articles.ts) without moving what the reader is looking at:
 // straight in when the list's top is below the viewport, otherwise into the new-stories bar above the list,
 // whose slot is reserved from the first paint (docs/decisions/0017).
-import { useCallback, useEffect, useRef, type RefObject } from "react";
+import { memo, useCallback, useEffect, useRef, type RefObject } from "react";
 import type { Article } from "@/lib/domain/article";
 import type { LiveFilter } from "@/lib/realtime/events";
 import { ArticleCard } from "@/components/articles/article-card";
@@ -55,8 +55,6 @@ function LiveArticleListView({
   const headingRef = useRef<HTMLHeadingElement>(null);
   useMergeWhenBelowView(slotRef, pendingCount > 0, revealPending);
   const headingId = "story-list-heading";
-  // The lead and the first row of the grid make the first screen.
-  const firstImageId = articles.slice(0, 4).find((article) => article.imageUrl)?.id;
 
   function showNewStories() {
     revealPending();
@@ -90,27 +88,7 @@ function LiveArticleListView({
 
       {articles.length === 0 ? <p className="py-12 text-center text-muted">{emptyMessage}</p> : null}
 
-      <ul data-testid="article-list" className="grid gap-x-8 gap-y-8 sm:grid-cols-2 lg:grid-cols-3">
-        {articles.map((article, index) => {
-          // The first picture on the first screen is usually the page's largest element: fetched at once.
-          const imagePriority = article.id === firstImageId;
-          const isLead = lead && index === 0;
-          return (
-            <li
-              key={article.id}
-              className={isLead ? "pb-2 sm:col-span-2 lg:col-span-3" : "min-w-0 border-t border-line pt-4"}
-            >
-              <ArticleCard
-                article={article}
-                now={now}
-                variant={isLead ? "lead" : "standard"}
-                fresh={fresh.has(article.id)}
-                imagePriority={imagePriority}
-              />
-            </li>
-          );
-        })}
-      </ul>
+      <ArticleGrid articles={articles} now={now} fresh={fresh} lead={lead} />
 
       <nav aria-label="Older stories" className="mt-10 flex flex-col items-center gap-3">
         {nextCursor !== null ? (
@@ -142,6 +120,38 @@ function LiveArticleListView({
     </section>
   );
 }
+
+/**
+ * The cards, memoized: an arrival held in the bar (or an announcement) changes the list's state but not its
+ * articles; re-rendering thirty cards for it would be wasted main-thread work every few seconds on a slow phone.
+ */
+const ArticleGrid = memo(function ArticleGrid({ articles, now, fresh, lead }: { articles: Article[]; now: number; fresh: ReadonlySet<number>; lead: boolean }) {
+  // The lead and the first row of the grid make the first screen.
+  const firstImageId = articles.slice(0, 4).find((article) => article.imageUrl)?.id;
+  return (
+    <ul data-testid="article-list" className="grid gap-x-8 gap-y-8 sm:grid-cols-2 lg:grid-cols-3">
+      {articles.map((article, index) => {
+        // The first picture on the first screen is usually the page's largest element: fetched at once.
+        const imagePriority = article.id === firstImageId;
+        const isLead = lead && index === 0;
+        return (
+          <li
+            key={article.id}
+            className={isLead ? "pb-2 sm:col-span-2 lg:col-span-3" : "min-w-0 border-t border-line pt-4"}
+          >
+            <ArticleCard
+              article={article}
+              now={now}
+              variant={isLead ? "lead" : "standard"}
+              fresh={fresh.has(article.id)}
+              imagePriority={imagePriority}
+            />
+          </li>
+        );
+      })}
+    </ul>
+  );
+});
 
 /**
  * Held arrivals go into the list by themselves once its top is entirely below the viewport (the reader went
