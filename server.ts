@@ -35,7 +35,7 @@ import { createParsePool } from "./lib/ingest/parse-pool/pool";
 import { onThisThread } from "./lib/ingest/parse-pool/processor";
 import { registerRuntime } from "./lib/runtime";
 import { createMetrics } from "./lib/metrics";
-import { attachDemoNewsroom } from "./lib/demo/attach-demo";
+import { attachDemoArchive, attachDemoNewsroom } from "./lib/demo/attach-demo";
 import { createPageCache } from "./lib/http/page-cache";
 import { createRequestGate, HTTP_SERVER_OPTIONS } from "./lib/http/request-gate";
 import { createSecurityHeaders } from "./lib/http/security-headers";
@@ -95,7 +95,7 @@ async function main(): Promise<void> {
   const securityHeaders = createSecurityHeaders({ publicUrl: env.publicUrl, inlineScripts: [THEME_INIT_SCRIPT], dev });
   registerAdminRateLimiter(createAdminRateLimiter({ redis: redis?.client, keyPrefix: redis ? redis.key("admin-auth") : "newswire:admin-auth" }));
 
-  let demo: Awaited<ReturnType<typeof attachDemoNewsroom>> | undefined;
+  let demo: { handle: (req: http.IncomingMessage, res: http.ServerResponse) => boolean; close: () => void } | null | undefined;
   // Set by SIGTERM: health says 503 from then on, so a load balancer takes this instance out while it still
   // serves what it is sent (see shutdown below).
   let draining = false;
@@ -240,6 +240,10 @@ async function main(): Promise<void> {
 
   if (env.demo) {
     demo = await attachDemoNewsroom({ port, scheduler, logger, pollIntervalSeconds: env.pollIntervalSeconds, trustOrigin: (origin) => ownFeedOrigins.add(origin) });
+  } else {
+    // A database the demo filled keeps its pictures and story pages served (read-only) after the demo stops.
+    demo = await attachDemoArchive({ port });
+    if (demo) logger.info("serving the demo's pictures and pages: this database holds stories from `npm run demo`");
   }
 
   let stopping = false;

@@ -3,7 +3,9 @@
 // settings (emulated phone, simulated slow 4G and a 4× slower CPU).
 //
 // Usage: start a server (`npm run demo`, or `npm start` on a database with stories), then
-//   tsx scripts/lighthouse.ts [baseUrl] [--runs 3] [--out bench/results/lighthouse.json]
+//   tsx scripts/lighthouse.ts [baseUrl] [--runs 3] [--out bench/results/lighthouse.json] [--label demo]
+// With --label, the file holds one report per label (e.g. "demo" while the demo publishes, "steady" with
+// nothing publishing) and a run replaces only its own label's.
 // The story page needs a story covered by two sources (see /api/stories); without one the script says so and
 // measures the other pages. The demo has them: it registers its newsroom and a second outlet, the demo wire.
 // Chromium: CHROMIUM_PATH, else Debian's /usr/bin/chromium. Figures from a loaded machine are worse than
@@ -60,19 +62,22 @@ type PageResult = {
   lcpElement: string | null;
 };
 
-function parseArgs(argv: string[]): { base: string; runs: number; out: string } {
+function parseArgs(argv: string[]): { base: string; runs: number; out: string; label: string | undefined } {
   let base = "http://127.0.0.1:3000";
   let runs = 3;
   let out = path.join("bench", "results", "lighthouse.json");
+  let label: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--runs") runs = Number(argv[++i]);
     else if (arg === "--out") out = argv[++i];
+    else if (arg === "--label") label = argv[++i];
     else if (!arg.startsWith("--")) base = arg.replace(/\/$/, "");
     else throw new Error(`unknown option ${arg}`);
   }
   if (!Number.isInteger(runs) || runs < 1 || runs > 15) throw new Error("--runs takes a whole number from 1 to 15");
-  return { base, runs, out };
+  if (label !== undefined && !/^[a-z0-9-]+$/.test(label)) throw new Error("--label takes lower-case letters, digits and dashes");
+  return { base, runs, out, label };
 }
 
 async function getJson<T>(url: string): Promise<T> {
@@ -153,7 +158,7 @@ function readRun(lhr: LighthouseResult): Run {
 }
 
 async function main(): Promise<void> {
-  const { base, runs, out } = parseArgs(process.argv.slice(2));
+  const { base, runs, out, label } = parseArgs(process.argv.slice(2));
   const pages = await choosePages(base);
   // The load before and after: another process on a shared machine can start or stop in between.
   const loadAtStart = Math.round(os.loadavg()[0] * 100) / 100;
@@ -198,8 +203,15 @@ async function main(): Promise<void> {
     pages: results,
   };
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  fs.writeFileSync(out, `${JSON.stringify(label === undefined ? report : { ...otherLabels(out), [label]: report }, null, 2)}\n`);
   process.stdout.write(`\nload average ${loadAtStart} at the start, ${report.machine.loadAverage1m} at the end, on ${report.machine.cpus} cores; written to ${out}\n`);
+}
+
+/** The reports of other labels already in `file` (none when it is absent or holds one unlabelled report). */
+function otherLabels(file: string): Record<string, unknown> {
+  if (!fs.existsSync(file)) return {};
+  const existing = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+  return "pages" in existing ? {} : existing;
 }
 
 function printPage(page: PageResult, runs: number): void {

@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import { listArticles } from "../db/articles";
 import { upsertSourceBySlug } from "../db/sources";
 import type { Scheduler } from "../ingest/scheduler";
-import { createDemoNewsroom, demoStoryNumber, serveDemoExtras } from "./demo-newsroom";
+import { createDemoNewsroom, demoStoryNumber, serveDemoExtras, type DemoNewsroom } from "./demo-newsroom";
 
 const NEWSROOM_SLUG = "demo-newsroom";
 
@@ -67,25 +67,46 @@ export async function attachDemoNewsroom(options: DemoOptions) {
   }, options.everyMs ?? 5_000);
   options.logger.info({ sourceId, url: `${origin}/demo/feed.xml` }, "demo newsroom is publishing every few seconds");
 
+  const serve = createDemoHandler(newsroom, origin, { feeds: true });
   return {
-    handle(req: IncomingMessage, res: ServerResponse): boolean {
-      const path = (req.url ?? "").split("?")[0];
-      if (path === "/demo/feed.xml") {
-        res.writeHead(200, { "content-type": "application/rss+xml; charset=utf-8", "cache-control": "no-cache" });
-        res.end(newsroom.renderFeed(origin));
-        return true;
-      }
-      if (serveDemoExtras(newsroom, path, origin, res)) return true;
-      const story = path.match(/^\/demo\/stories\/(\d+)$/);
-      if (story || path === "/demo") {
-        res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-        res.end(`<!doctype html><meta charset="utf-8"><title>Demo Newsroom</title><p>This story was made up on this machine by the Newswire demo newsroom.</p><p><a href="/">Back to Newswire</a></p>`);
-        return true;
-      }
-      return false;
-    },
+    handle: serve,
     close() {
       clearInterval(timer);
     },
+  };
+}
+
+/**
+ * `npm start` on a database the demo filled: the demo's articles link to pictures and story pages that the
+ * demo newsroom serves on this server's own address. Without it every page showing a demo picture logged a
+ * failed request (Lighthouse's errors-in-console), and a reader got a broken image. So the demo's pages and
+ * pictures up to the last story stored stay served, read-only: no feed, nothing published. Null when the
+ * database holds nothing from the demo (the usual case), so a real site serves no /demo paths.
+ */
+export async function attachDemoArchive(options: { port: number }): Promise<{ handle: (req: IncomingMessage, res: ServerResponse) => boolean; close: () => void } | null> {
+  const lastNumber = await lastPublishedNumber();
+  if (lastNumber === 0) return null;
+  const serve = createDemoHandler(createDemoNewsroom(undefined, lastNumber), `http://127.0.0.1:${options.port}`, { feeds: false });
+  return { handle: serve, close() {} };
+}
+
+/** The demo's paths on this server: its feeds (only while it publishes), pictures and story pages. */
+function createDemoHandler(newsroom: DemoNewsroom, origin: string, options: { feeds: boolean }) {
+  return (req: IncomingMessage, res: ServerResponse): boolean => {
+    const path = (req.url ?? "").split("?")[0];
+    if (options.feeds && path === "/demo/feed.xml") {
+      res.writeHead(200, { "content-type": "application/rss+xml; charset=utf-8", "cache-control": "no-cache" });
+      res.end(newsroom.renderFeed(origin));
+      return true;
+    }
+    if (!options.feeds && path === "/demo/wire.xml") return false;
+    if (serveDemoExtras(newsroom, path, origin, res)) return true;
+    const story = path.match(/^\/demo\/stories\/(\d+)$/);
+    if (story || path === "/demo") {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      res.end(`<!doctype html><meta charset="utf-8"><title>Demo Newsroom</title><p>This story was made up on this machine by the Newswire demo newsroom.</p><p><a href="/">Back to Newswire</a></p>`);
+      return true;
+    }
+    return false;
   };
 }

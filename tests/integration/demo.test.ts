@@ -99,4 +99,22 @@ describe("npm run demo", () => {
     );
     expect(fresh.length, demo.output()).toBeGreaterThanOrEqual(5);
   }, 240_000);
+
+  // Runs after the restart test: it stops the demo. `npm start` on the database the demo filled (the demo no
+  // longer publishing) used to answer nothing for the demo's pictures: every page showing one logged a
+  // failed request.
+  it("npm start on the database the demo filled still serves the demo's pictures and story pages", async () => {
+    const stored = (await api.articles({ source: "demo-newsroom", limit: 100 })).articles;
+    const port = demo.port;
+    expect(await demo.stop()).toBe(0);
+    demo = await startNewswire({ launcher: "npm", port, env: { DATABASE_URL: databaseUrl, FEED_ALLOW_PRIVATE: undefined } });
+
+    const pictures = stored.map((article) => article.imageUrl).filter((url): url is string => url !== null);
+    expect(pictures.length).toBeGreaterThan(3);
+    const links = stored.map((article) => article.url);
+    const statuses = await Promise.all([...pictures, ...links].map(async (url) => `${(await fetch(url)).status} ${url}`));
+    expect(statuses.filter((line) => !line.startsWith("200 ")), demo.output()).toEqual([]);
+    // Read-only: nothing publishes, and the newsroom's feed is not served.
+    expect((await fetch(`${demo.url}/demo/feed.xml`)).status).toBe(404);
+  }, 240_000);
 });
