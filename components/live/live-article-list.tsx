@@ -122,6 +122,12 @@ function LiveArticleListView({
 }
 
 /**
+ * One card, memoized: a live insert adds one card and turns the old lead into a standard one; the other
+ * cards' props are unchanged, so only those two render again.
+ */
+const LiveCard = memo(ArticleCard);
+
+/**
  * The cards, memoized: an arrival held in the bar (or an announcement) changes the list's state but not its
  * articles; re-rendering thirty cards for it would be wasted main-thread work every few seconds on a slow phone.
  */
@@ -139,7 +145,7 @@ const ArticleGrid = memo(function ArticleGrid({ articles, now, fresh, lead }: { 
             key={article.id}
             className={isLead ? "pb-2 sm:col-span-2 lg:col-span-3" : "min-w-0 border-t border-line pt-4"}
           >
-            <ArticleCard
+            <LiveCard
               article={article}
               now={now}
               variant={isLead ? "lead" : "standard"}
