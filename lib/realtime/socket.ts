@@ -130,6 +130,9 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
   }
 
   const unsubscribe = feed.subscribe((articles) => {
+    // Nobody connected here: skip encoding each article for nobody (an instance busy polling thousands of
+    // feeds stores articles faster than readers arrive; emit encodes before it looks for sockets).
+    if (io.engine.clientsCount === 0) return;
     for (const article of articles) io.to(roomsFor(article)).emit("article:new", article);
   });
 
@@ -206,6 +209,7 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
     connectedCount: () => io.engine.clientsCount,
     /** Story updates go to every reader, whatever its filter (this instance's: each instance sends its own). */
     publishStories(stories: Story[]): void {
+      if (io.engine.clientsCount === 0) return;
       for (const story of stories) io.local.emit("story:update", story);
     },
     async close() {

@@ -172,6 +172,8 @@ export function createSseBroadcaster(options: SseOptions) {
     /** Story updates go to every live reader, whatever its filter. */
     publishStories(stories: Story[]): void {
       dropStalled();
+      // A story carries up to 50 articles: not formatted when no reader would receive it.
+      if (live.size === 0) return;
       for (const story of stories) {
         const encoded = formatStoryEvent(story);
         for (const client of live) client.res.write(encoded);
