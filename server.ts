@@ -138,6 +138,8 @@ async function main(): Promise<void> {
    * gathered over half a second so that a burst of coverage costs one read and one message per story.
    */
   const storyUpdates = gatherIds(STORY_UPDATE_GATHER_MS, async (ids) => {
+    // No reader here, nothing to read: an update carries up to 50 articles per story.
+    if (live.readerCount() === 0) return;
     try {
       live.publishStories(await getPublicStoriesByIds(ids));
     } catch (error) {

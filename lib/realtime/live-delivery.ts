@@ -36,6 +36,8 @@ export function attachLiveDelivery(httpServer: HttpServer, options: LiveDelivery
     feed,
     sse,
     socket,
+    /** Readers connected to this instance, on either transport. */
+    readerCount: () => socket.connectedCount() + sse.clientCount(),
     publishStories(stories: Story[]): void {
       socket.publishStories(stories);
       sse.publishStories(stories);
