@@ -76,6 +76,8 @@ export async function measurePair(
   articlesPerSize: number,
   titles: (label: string) => string,
   settleMs: number,
+  /** Articles published to each side after its readers connected and before the measured ones, not counted. */
+  warmupArticles = 0,
 ): Promise<Record<string, SizeResult[]>> {
   const fleet = await LiveFleet.start(2);
   const stopFleet = onCleanup(() => fleet.stop());
@@ -99,6 +101,14 @@ export async function measurePair(
       connectedSoFar = size;
       await sleep(settleMs);
       for (const side of sides) side.heap = await side.target.heap();
+      for (let i = 0; i < warmupArticles; i++) {
+        for (const side of sides) {
+          const title = `${titles(side.target.label)} (warm-up)`;
+          await side.target.publish(title);
+          await waitUntil(async () => (await fleet.counts([title]))[0] >= size, context.quick ? 5_000 : 15_000, 10);
+          await sleep(context.quick ? 100 : 250);
+        }
+      }
       await fleet.eventLoop();
       const serverLoops = new Map<string, { p99: number; max: number }>();
       for (const side of sides) {
