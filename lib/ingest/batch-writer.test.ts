@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createBatchWriter } from "./batch-writer";
 
 describe("createBatchWriter", () => {
@@ -13,37 +13,53 @@ describe("createBatchWriter", () => {
   });
 
   it("writes one batch at a time; what arrives while one is written goes in the next, as one", async () => {
+    // The test decides when each write ends (no timers: a loaded machine must not reorder anything).
     const batches: number[][] = [];
+    const ends: (() => void)[] = [];
     let writing = 0;
     let mostAtOnce = 0;
     const writer = createBatchWriter<number>(async (items) => {
       writing += 1;
       mostAtOnce = Math.max(mostAtOnce, writing);
-      await new Promise((resolve) => setTimeout(resolve, 30));
       batches.push(items);
+      await new Promise<void>((resolve) => ends.push(resolve));
       writing -= 1;
     });
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
     const first = writer.write(1);
-    await new Promise((resolve) => setTimeout(resolve, 5)); // the first batch is being written
-    const later = [2, 3, 4].map((n, i) => new Promise((resolve) => setTimeout(resolve, i * 5)).then(() => writer.write(n)));
-    await Promise.all([first, ...later]);
+    while (batches.length === 0) await turn();
+    const later = [writer.write(2), writer.write(3)];
+    await turn();
+    later.push(writer.write(4));
+    await turn();
+    expect(batches).toEqual([[1]]);
+    ends.shift()!();
+    await first;
+    while (batches.length === 1) await turn();
     expect(batches).toEqual([[1], [2, 3, 4]]);
+    ends.shift()!();
+    await Promise.all(later);
     expect(mostAtOnce).toBe(1);
   });
 
   it("with gatherMs, waits that long after a batch's first item; flush writes what is pending at once", async () => {
-    const batches: number[][] = [];
-    const writer = createBatchWriter<number>(async (items) => void batches.push(items), { gatherMs: 50 });
-    void writer.write(1);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    void writer.write(2);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(batches).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 40));
-    expect(batches).toEqual([[1, 2]]);
-    void writer.write(3);
-    await writer.flush();
-    expect(batches).toEqual([[1, 2], [3]]);
+    vi.useFakeTimers();
+    try {
+      const batches: number[][] = [];
+      const writer = createBatchWriter<number>(async (items) => void batches.push(items), { gatherMs: 50 });
+      void writer.write(1);
+      await vi.advanceTimersByTimeAsync(20);
+      void writer.write(2);
+      await vi.advanceTimersByTimeAsync(29);
+      expect(batches).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(batches).toEqual([[1, 2]]);
+      void writer.write(3);
+      await writer.flush();
+      expect(batches).toEqual([[1, 2], [3]]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("never lets a batch grow past its limit", async () => {
