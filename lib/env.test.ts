@@ -35,6 +35,7 @@ describe("parseEnv", () => {
     ["POLL_INTERVAL_SECONDS", "0"],
     ["POLL_INTERVAL_SECONDS", "soon"],
     ["FEED_CHECK_LEASE_SECONDS", "5"],
+    ["FEED_CHECK_LEASE_SECONDS", "3601"],
     ["FEED_ALLOW_PRIVATE", "yes"],
     ["LOG_LEVEL", "loud"],
     ["REDIS_URL", "http://localhost:6379"],
