@@ -24,7 +24,7 @@ export type Target = {
   label: string;
   url: string;
   /** Publishes one article titled `title`; resolves with the request time (t0) and, when known, the emit time. */
-  publish(title: string): Promise<{ t0: number; emittedAt?: number }>;
+  publish(title: string): Promise<{ t0: number; emittedAt?: number; stages?: Record<string, number> }>;
   heap(): Promise<{ bytes: number; method: string }>;
   pid(): number | undefined;
   /** The cursor new clients connect with (the homepage's newest article; "0" for the baselines). */
@@ -54,13 +54,15 @@ export type SizeResult = {
   /** Per article: ms from the request until the last client had it. */
   lastClient: Summary;
   perArticleLastClientMs: number[];
+  /** The slowest articles by request→last client, with where the server's check spent its time. */
+  slowest: { lastClientMs: number; requestToEmitMs?: number; stages?: Record<string, number> }[];
   loadEventLoop: { p50: number; p99: number; max: number };
   serverEventLoop?: { p99: number; max: number };
   serverCpuMsPerArticle: number;
   loadRssMiB: number;
 };
 
-type Trial = { title: string; t0: number; emittedAt?: number };
+type Trial = { title: string; t0: number; emittedAt?: number; stages?: Record<string, number> };
 
 type Side = { target: Target; heap0: { bytes: number; method: string }; trials: Trial[]; results: SizeResult[]; cpuBefore: number; connect?: { ms: number; connectErrors: number; lastError: string }; heap?: { bytes: number; method: string } };
 
@@ -139,6 +141,7 @@ export async function measurePair(
         const fromEmit: number[] = [];
         const requestToEmit: number[] = [];
         const lastClient: number[] = [];
+        const perTrial: SizeResult["slowest"] = [];
         let delivered = 0;
         for (const trial of side.trials) {
           const times = receipts.get(trial.title) ?? [];
@@ -151,7 +154,9 @@ export async function measurePair(
           }
           if (trial.emittedAt !== undefined) requestToEmit.push(trial.emittedAt - trial.t0);
           if (times.length > 0) lastClient.push(last - trial.t0);
+          if (times.length > 0) perTrial.push({ lastClientMs: round(last - trial.t0), requestToEmitMs: trial.emittedAt === undefined ? undefined : round(trial.emittedAt - trial.t0), stages: trial.stages });
         }
+        const slowest = perTrial.sort((a, b) => b.lastClientMs - a.lastClientMs).slice(0, 3);
         const result: SizeResult = {
           clients: size,
           connected: fleetStatus.connectedByUrl[side.target.url] ?? 0,
@@ -168,6 +173,7 @@ export async function measurePair(
           requestToEmit: requestToEmit.length ? roundSummary(summarize(requestToEmit)) : null,
           lastClient: roundSummary(summarize(lastClient)),
           perArticleLastClientMs: lastClient.map((value) => round(value)),
+          slowest,
           loadEventLoop: { p50: round(loadEventLoop.p50), p99: round(loadEventLoop.p99), max: round(loadEventLoop.max) },
           serverEventLoop,
           serverCpuMsPerArticle: round((cpuAfter - side.cpuBefore) / side.trials.length),
@@ -177,6 +183,8 @@ export async function measurePair(
           `${side.target.label} @${size}: refresh→receive p50 ${result.fromRequest.p50} p99 ${result.fromRequest.p99} max ${result.fromRequest.max} ms; ` +
             `emit→receive p99 ${result.fromEmit?.p99 ?? "n/a"} ms; delivered ${delivered}/${result.expected}; heap/client ${round(result.heapPerClientBytes / 1024, 2)} KiB; server CPU ${result.serverCpuMsPerArticle} ms/article`,
         );
+        const stagesText = (stages?: Record<string, number>) => (stages ? Object.entries(stages).map(([name, ms]) => `${name.replace(/Ms$/, "")} ${ms}`).join(", ") : "n/a");
+        context.log(`${side.target.label} @${size}: slowest articles (request→last client; request→emit; the check's stages in ms): ${slowest.map((trial) => `${trial.lastClientMs}; ${trial.requestToEmitMs ?? "n/a"}; ${stagesText(trial.stages)}`).join(" | ")}`);
         side.results.push(result);
       }
       await fleet.resetReceipts();
@@ -204,13 +212,17 @@ export function newswireFanoutTarget(server: NewswireServer, fixture: FixtureFee
       await server.refresh(sourceId);
       // The emit time: the server logs "feed refreshed" (ISO time, ms) right before publishing to the bus.
       let emittedAt: number | undefined;
+      let stages: Record<string, number> | undefined;
       await waitUntil(() => {
         for (const line of server.newLogLines()) {
-          if (line.msg === "feed refreshed" && line.sourceId === sourceId && (line.inserted ?? 0) > 0 && line.time && Date.parse(line.time) >= t0 - 1) emittedAt = Date.parse(line.time);
+          if (line.msg === "feed refreshed" && line.sourceId === sourceId && (line.inserted ?? 0) > 0 && line.time && Date.parse(line.time) >= t0 - 1) {
+            emittedAt = Date.parse(line.time);
+            stages = line.ms as Record<string, number> | undefined;
+          }
         }
         return emittedAt !== undefined;
       }, 10_000, 5);
-      return { t0, emittedAt };
+      return { t0, emittedAt, stages };
     },
     heap: () => server.heapUsed(),
     pid: () => server.serverPid(),

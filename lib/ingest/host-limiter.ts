@@ -9,7 +9,8 @@ export type SharedHostSlots = {
   acquire(host: string, perHost: number): Promise<() => void>;
 };
 
-export type HostLimiter = { run<T>(url: string, task: () => Promise<T>): Promise<T> };
+/** `task` is handed how long it waited for its turn (the local queue and the site-wide slot), in ms. */
+export type HostLimiter = { run<T>(url: string, task: (waitedMs: number) => Promise<T>): Promise<T> };
 
 export function hostOf(url: string): string {
   try {
@@ -50,13 +51,14 @@ export function createHostLimiter(perHost: number, shared?: SharedHostSlots): Ho
   }
 
   return {
-    async run<T>(url: string, task: () => Promise<T>): Promise<T> {
+    async run<T>(url: string, task: (waitedMs: number) => Promise<T>): Promise<T> {
       const host = hostOf(url);
+      const asked = performance.now();
       await acquire(host);
       try {
         const releaseShared = shared ? await shared.acquire(host, perHost) : undefined;
         try {
-          return await task();
+          return await task(performance.now() - asked);
         } finally {
           releaseShared?.();
         }

@@ -1,5 +1,6 @@
 // A check whose parse runs past the pool's time limit fails that source alone, with the reason recorded on it;
-// a source checked at the same time through the same pool is stored as usual.
+// a source checked at the same time through the same pool is stored as usual. A stored check logs where its
+// time went.
 import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -74,4 +75,22 @@ describe("refreshSource with the parse pool", () => {
     const smallHealth = await findSourceHealthBySlug("small");
     expect(smallHealth).toMatchObject({ lastError: null, articleCount: 1 });
   }, 60_000);
+});
+
+describe("refreshSource's log line", () => {
+  it("says how long each stage of a stored check took, and the wait the caller measured", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level: "info" }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const created = await insertSource({ slug: "timed", name: "timed", feedUrl: `${origin}/timed.xml`, category: "world", pollIntervalSeconds: 300 });
+    const source = (await findSourceById(created.id))!;
+
+    const result = await refreshSource(source, { allowPrivate: true, baseIntervalSeconds: 300, logger }, 12.34);
+
+    expect(result).toMatchObject({ status: "updated" });
+    const refreshed = lines.find((line) => line.msg === "feed refreshed");
+    expect(refreshed?.ms).toEqual({ waitMs: 12.3, fetchMs: expect.any(Number), parseMs: expect.any(Number), normalizeMs: expect.any(Number), storeMs: expect.any(Number) });
+    const stages = refreshed!.ms as Record<string, number>;
+    for (const stage of ["fetchMs", "parseMs", "normalizeMs", "storeMs"]) expect(stages[stage]).toBeGreaterThanOrEqual(0);
+    expect(stages.storeMs).toBeGreaterThan(0);
+  });
 });

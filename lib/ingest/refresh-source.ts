@@ -39,6 +39,13 @@ export type RefreshContext = {
   processor?: FeedProcessor;
 };
 
+/**
+ * Where a check's time went, in milliseconds, logged with "feed refreshed": which stage to look at when a
+ * publisher's story is slow to reach readers. `waitMs` is the time before the fetch began (a refresh's claim,
+ * the host's turn, a site-wide host slot), measured by the caller.
+ */
+export type CheckTimings = { waitMs?: number; fetchMs: number; parseMs: number; normalizeMs: number; storeMs: number };
+
 export type RefreshResult =
   | { status: "updated"; inserted: Article[]; updated: number; hubUrl: string | null; selfUrl: string | null; storeMs: number }
   | { status: "not-modified" }
@@ -64,21 +71,33 @@ export async function ingestFeedBody(
   fetchedAt: Date,
   seen?: SeenCheck,
   processor: FeedProcessor = onThisThread,
-): Promise<{ feed: ParsedFeed; candidates: ArticleCandidate[]; stored: InsertResult }> {
+): Promise<{ feed: ParsedFeed; candidates: ArticleCandidate[]; stored: InsertResult; timings: Omit<CheckTimings, "waitMs" | "fetchMs"> }> {
+  let mark = performance.now();
+  const lap = () => {
+    const now = performance.now();
+    const elapsed = now - mark;
+    mark = now;
+    return Math.round(elapsed * 10) / 10;
+  };
   const feed = await processor.parse(document);
+  const parseMs = lap();
   const fresh = seen ? seen.unseen(feed.items) : { items: feed.items, fingerprints: [] };
   const candidates = await processor.normalize({ ...feed, items: fresh.items }, { feedUrl: document.url, fetchedAt });
+  const normalizeMs = lap();
   const stored = await insertNewArticles(sourceId, candidates, new Date());
+  const storeMs = lap();
   // Only once stored: a check that fails here looks at every entry again next time.
   seen?.remember(fresh.fingerprints);
-  return { feed, candidates, stored };
+  return { feed, candidates, stored, timings: { parseMs, normalizeMs, storeMs } };
 }
 
-export async function refreshSource(source: SourceForFetch, context: RefreshContext): Promise<RefreshResult> {
+/** `waitedMs`: how long the check waited before this call (see CheckTimings.waitMs). */
+export async function refreshSource(source: SourceForFetch, context: RefreshContext, waitedMs?: number): Promise<RefreshResult> {
   const now = context.now ?? (() => new Date());
   const fetchedAt = now();
   const log = context.logger.child({ sourceId: source.id, url: source.feedUrl });
   try {
+    const fetchStarted = performance.now();
     const response = await fetchFeed(source.feedUrl, {
       etag: source.etag,
       lastModified: source.lastModified,
@@ -106,8 +125,9 @@ export async function refreshSource(source: SourceForFetch, context: RefreshCont
       return { status: "not-modified" };
     }
 
+    const fetchMs = Math.round((performance.now() - fetchStarted) * 10) / 10;
     const storeStarted = performance.now();
-    const { feed, candidates, stored } = await ingestFeedBody(source.id, { body: response.body, contentType: response.contentType, url: response.finalUrl }, fetchedAt, context.seenItems?.forCheck(source.id, source.lastSuccessAt, fetchedAt), context.processor);
+    const { feed, candidates, stored, timings } = await ingestFeedBody(source.id, { body: response.body, contentType: response.contentType, url: response.finalUrl }, fetchedAt, context.seenItems?.forCheck(source.id, source.lastSuccessAt, fetchedAt), context.processor);
     const storeMs = performance.now() - storeStarted;
     const interval = nextPollInterval({
       previousSeconds: source.pollIntervalSeconds,
@@ -115,7 +135,8 @@ export async function refreshSource(source: SourceForFetch, context: RefreshCont
       baseIntervalSeconds: context.baseIntervalSeconds,
       cacheMaxAgeSeconds: response.cacheMaxAgeSeconds,
     });
-    log.info({ items: feed.items.length, changedItems: candidates.length, inserted: stored.inserted.length, updated: stored.updated, interval }, "feed refreshed");
+    const ms: CheckTimings = { ...(waitedMs === undefined ? {} : { waitMs: Math.round(waitedMs * 10) / 10 }), fetchMs, ...timings };
+    log.info({ items: feed.items.length, changedItems: candidates.length, inserted: stored.inserted.length, updated: stored.updated, interval, ms }, "feed refreshed");
     if (stored.inserted.length > 0 && context.publish) {
       try {
         await context.publish(stored.inserted);

@@ -78,15 +78,17 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     timer = setTimeout(() => void look(), Math.max(0, Math.min(delayMs, idleMs)));
   }
 
-  async function check(source: SourceForFetch): Promise<void> {
+  /** `askedAt`: when a refresh was asked for (performance.now()), so its claim counts as waiting too. */
+  async function check(source: SourceForFetch, askedAt?: number): Promise<void> {
     const started = performance.now();
-    const result = await hostLimiter.run(source.feedUrl, () => refreshSource(source, context));
+    const claimMs = askedAt === undefined ? 0 : started - askedAt;
+    const result = await hostLimiter.run(source.feedUrl, (waitedMs) => refreshSource(source, context, claimMs + waitedMs));
     options.onChecked?.(source, result, performance.now() - started);
   }
 
-  function start(source: SourceForFetch): void {
+  function start(source: SourceForFetch, askedAt?: number): void {
     checking.add(source.id);
-    const task = check(source)
+    const task = check(source, askedAt)
       .catch((error) => logger.error({ err: error, sourceId: source.id, url: source.feedUrl }, "source check crashed"))
       .then(async () => {
         checking.delete(source.id);
@@ -143,6 +145,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   return {
     wake: () => schedule(0),
     async refreshNow(sourceId) {
+      const askedAt = performance.now();
       // Already claimed and about to be checked: that check will see the feed as it is now.
       if (queue.some((source) => source.id === sourceId)) return true;
       if (checking.has(sourceId)) {
@@ -162,7 +165,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
         return true;
       }
       if (queue.some((source) => source.id === sourceId)) return true;
-      if (active.size < concurrency) start(claimed);
+      if (active.size < concurrency) start(claimed, askedAt);
       else queue.unshift(claimed);
       return true;
     },
