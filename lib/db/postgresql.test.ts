@@ -11,7 +11,7 @@ import { configureDb, dbKind, disconnectDb, getDb, pingDb } from "./client";
 import { findLastAssignedArticleId, findStoryRowBySlug, findStoryRowsByIds, listStorySubjects, saveStoryBatch, StoryAssignmentConflict } from "./stories";
 import { toTsQuery } from "./search";
 import { deleteAdminSession, deleteExpiredAdminSessions, findAdminSession, insertAdminSession } from "./admin-sessions";
-import { claimDueSources, claimSource, insertSource, listSourcesWithHealth, recordFetchOutcome, recordNotModified } from "./sources";
+import { claimDueSources, claimSource, insertSource, listSourcesWithHealth, recordFetchOutcome, recordNotModified, renewClaims } from "./sources";
 
 let database: TestPostgresDatabase | undefined;
 let databaseUrl: string;
@@ -218,7 +218,11 @@ describe("PostgreSQL mode", () => {
     const claimed = await claimDueSources(now, 10, 60);
     expect(claimed.map((source) => source.slug).sort()).toEqual(["alpha", "beta", "gamma"]);
     expect(await claimDueSources(now, 10, 60)).toEqual([]);
-    expect((await claimDueSources(new Date(now.getTime() + 61_000), 1, 60)).map((source) => source.id)).toHaveLength(1);
+    // A claim renewed while it runs is not claimable when the first lease would have ended; one not renewed is.
+    const [renewedId, ...others] = claimed.map((source) => source.id);
+    expect(await renewClaims([renewedId], new Date(now.getTime() + 30_000), 60)).toEqual([renewedId]);
+    expect((await claimDueSources(new Date(now.getTime() + 61_000), 1, 60)).map((source) => source.id)).toEqual([expect.toBeOneOf(others)]);
+    expect((await claimDueSources(new Date(now.getTime() + 61_000), 10, 60)).map((source) => source.id)).not.toContain(renewedId);
     // Leased by the claims above: a refresh waits for the check under way, then the source is due at once.
     expect(await claimSource(sourceA, now, 60)).toBe("busy");
     expect(await claimSource(987_654, now, 60)).toBeNull();

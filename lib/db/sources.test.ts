@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "../../tests/helpers/test-database";
-import { claimDueSources, claimSource, findSourceById, findSourceHealthById, insertSource, markSourceDue, recordFetchOutcome, recordNotModified, releaseClaims } from "./sources";
+import { claimDueSources, claimSource, findSourceById, findSourceHealthById, insertSource, markSourceDue, recordFetchOutcome, recordNotModified, releaseClaims, renewClaims } from "./sources";
 
 let database: Awaited<ReturnType<typeof useTestDatabase>>;
 const ids: number[] = [];
@@ -93,5 +93,24 @@ describe("the source queue (SQLite)", () => {
     const health = await findSourceHealthById(ids[2]);
     expect(new Date(health!.nextCheckAt).getTime()).toBeLessThanOrEqual(Date.now());
     expect((await claimDueSources(new Date(), 100, 60)).map((source) => source.id)).toContain(ids[2]);
+  });
+
+  it("extends the leases of claims still running, and only those", async () => {
+    const now = new Date(Date.now() + 10_000_000);
+    const claimed: number[] = [];
+    for (const slug of ["renew-a", "renew-b"]) {
+      const { id } = await insertSource({ slug, name: slug, feedUrl: `https://${slug}.example/feed`, category: "world", pollIntervalSeconds: 300 });
+      expect(await claimSource(id, now, 60)).toMatchObject({ id });
+      claimed.push(id);
+    }
+    // 50 s later the leases run for 10 s more; renewed for 60 s, neither is claimable at 61 s.
+    const later = new Date(now.getTime() + 50_000);
+    expect((await renewClaims(claimed, later, 60)).sort()).toEqual([...claimed].sort());
+    const claimedAt61 = (await claimDueSources(new Date(now.getTime() + 61_000), 100, 60)).map((source) => source.id);
+    expect(claimedAt61.filter((id) => claimed.includes(id))).toEqual([]);
+    // Past its lease a claim is not renewed (another loop may hold it by now), and it is claimable.
+    const expired = new Date(later.getTime() + 61_000);
+    expect(await renewClaims(claimed.slice(0, 1), expired, 60)).toEqual([]);
+    expect((await claimDueSources(expired, 100, 60)).map((source) => source.id)).toEqual(expect.arrayContaining(claimed));
   });
 });

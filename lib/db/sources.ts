@@ -115,6 +115,23 @@ export async function claimSource(sourceId: number, now: Date, leaseSeconds: num
   return requested.count === 1 ? "busy" : null;
 }
 
+/**
+ * Extends the leases of claimed sources still waiting for their turn in a loop's queue, so that no other loop
+ * takes one meanwhile (a queue behind slow feeds can outwait a short lease). Only leases still running are
+ * extended: a lease that ran out may be another loop's by now. Returns the ids extended.
+ */
+export async function renewClaims(sourceIds: number[], now: Date, leaseSeconds: number, db: Db = getDb()): Promise<number[]> {
+  const leaseUntil = new Date(now.getTime() + leaseSeconds * 1000);
+  const renewed: number[] = [];
+  for (const chunk of chunked(sourceIds)) {
+    const rows = await db.$queryRaw<{ id: number | bigint }[]>`UPDATE "Source" SET "nextCheckAt" = ${leaseUntil}, "checkLeaseUntil" = ${leaseUntil}
+      WHERE "id" IN (${Prisma.join(chunk)}) AND "checkLeaseUntil" > ${now}
+      RETURNING "id"`;
+    renewed.push(...rows.map((row) => Number(row.id)));
+  }
+  return renewed;
+}
+
 /** Gives claimed sources that were never checked (the loop is closing) back to the queue, due now. */
 export async function releaseClaims(sourceIds: number[], now: Date = new Date(), db: Db = getDb()): Promise<void> {
   for (const chunk of chunked(sourceIds)) {

@@ -1,7 +1,7 @@
 // The polling loop. The database is the job queue: a source is due when its nextCheckAt has
 // passed; claiming it pushes nextCheckAt out by a lease so no other loop (or instance) takes it meanwhile.
 import type { Article } from "../domain/article";
-import { claimDueSources, claimSource, findNextCheckAt, markSourceDue, recordNotModified, releaseClaims, type NotModifiedOutcome, type SourceForFetch } from "../db/sources";
+import { claimDueSources, claimSource, findNextCheckAt, markSourceDue, recordNotModified, releaseClaims, renewClaims, type NotModifiedOutcome, type SourceForFetch } from "../db/sources";
 import { createBatchWriter } from "./batch-writer";
 import { refreshSource, type RefreshContext, type RefreshResult } from "./refresh-source";
 import { createHostLimiter, type SharedHostSlots } from "./host-limiter";
@@ -31,10 +31,10 @@ export type Scheduler = {
 };
 
 /**
- * Long enough for a claimed source to wait its turn in the local queue (at most CLAIM_AHEAD / concurrency
- * fetches of ≤ 15 s each) and then be fetched, parsed and stored; a crashed check is retried after it.
- * FEED_CHECK_LEASE_SECONDS changes it (a faster takeover of a killed instance's sources, at the risk of a
- * second fetch of a source whose check really is that slow).
+ * Long enough for one check to be fetched, parsed and stored (a claim waiting for its turn is renewed, see
+ * renewWaitingClaims); a crashed check is retried after it. FEED_CHECK_LEASE_SECONDS changes it (a faster
+ * takeover of a killed instance's sources, at the risk of a second fetch of a source whose check really is
+ * that slow).
  */
 const DEFAULT_CLAIM_LEASE_SECONDS = 120;
 /** Sources claimed per concurrent check: one claim statement serves several checks. */
@@ -64,6 +64,9 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   const active = new Set<Promise<void>>();
   /** Claimed (leased in the database) but not started yet, oldest claim first. */
   const queue: SourceForFetch[] = [];
+  /** Claims not fetching yet (in `queue` or waiting for their host's turn): when each lease was taken or renewed (Date.now()). */
+  const waitingClaims = new Map<number, number>();
+  const renewEveryMs = (leaseSeconds * 1000) / 4;
   /** Sources being checked by this loop, and those asked to be checked again as soon as that ends. */
   const checking = new Set<number>();
   const recheck = new Set<number>();
@@ -82,8 +85,45 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   async function check(source: SourceForFetch, askedAt?: number): Promise<void> {
     const started = performance.now();
     const claimMs = askedAt === undefined ? 0 : started - askedAt;
-    const result = await hostLimiter.run(source.feedUrl, (waitedMs) => refreshSource(source, context, claimMs + waitedMs));
-    options.onChecked?.(source, result, performance.now() - started);
+    const result = await hostLimiter.run(source.feedUrl, async (waitedMs) => ((await holdLease(source.id)) ? refreshSource(source, context, claimMs + waitedMs) : undefined));
+    if (result) options.onChecked?.(source, result, performance.now() - started);
+  }
+
+  /**
+   * Claims ahead of the checks (CLAIM_AHEAD per slot) and checks waiting for a busy host's turn can wait behind
+   * slow feeds, each up to the fetch timeout: with a short lease, one could run out before its fetch starts
+   * and another loop would fetch the same source too. So every quarter of a lease, the claims that have waited
+   * that long are renewed (one statement for all of them), and a fetch starts only with at least three
+   * quarters of its lease ahead.
+   */
+  async function renewWaitingClaims(): Promise<void> {
+    const now = Date.now();
+    const stale = [...waitingClaims].filter(([, leasedAt]) => now - leasedAt >= renewEveryMs).map(([sourceId]) => sourceId);
+    if (stale.length === 0) return;
+    for (const sourceId of await renewClaims(stale, new Date(now), leaseSeconds)) if (waitingClaims.has(sourceId)) waitingClaims.set(sourceId, now);
+  }
+  let renewing = false;
+  const renewal = setInterval(() => {
+    if (renewing || closing) return;
+    renewing = true;
+    renewWaitingClaims()
+      .catch((error) => logger.warn({ err: error }, "could not renew the leases of claimed sources"))
+      .finally(() => (renewing = false));
+  }, renewEveryMs);
+  renewal.unref();
+
+  /**
+   * Right before a fetch: renews a claim that has waited a quarter of its lease since it was taken or renewed.
+   * False when its lease already ran out (a stalled process): it may be another loop's by now, so this loop
+   * leaves it (it is due again anyway).
+   */
+  async function holdLease(sourceId: number): Promise<boolean> {
+    const leasedAt = waitingClaims.get(sourceId);
+    waitingClaims.delete(sourceId);
+    if (leasedAt === undefined || Date.now() - leasedAt < renewEveryMs) return true;
+    if ((await renewClaims([sourceId], new Date(), leaseSeconds)).length > 0) return true;
+    logger.warn({ sourceId }, "a claimed source waited past its lease; left to whichever loop claims it next");
+    return false;
   }
 
   function start(source: SourceForFetch, askedAt?: number): void {
@@ -119,6 +159,8 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
           await releaseClaims(claimed.map((source) => source.id));
           return;
         }
+        const leasedAt = Date.now();
+        for (const source of claimed) waitingClaims.set(source.id, leasedAt);
         queue.push(...claimed);
         drained = claimed.length < wanted;
       }
@@ -165,6 +207,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
         return true;
       }
       if (queue.some((source) => source.id === sourceId)) return true;
+      waitingClaims.set(claimed.id, Date.now());
       if (active.size < concurrency) start(claimed, askedAt);
       else queue.unshift(claimed);
       return true;
@@ -172,8 +215,10 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     async close() {
       closing = true;
       if (timer) clearTimeout(timer);
+      clearInterval(renewal);
       // Claimed but never started: due again at once for whoever polls next (a restart, another instance).
       const unstarted = queue.splice(0).map((source) => source.id);
+      for (const sourceId of unstarted) waitingClaims.delete(sourceId);
       await releaseClaims(unstarted).catch((error) => logger.warn({ err: error, sources: unstarted.length }, "could not release claimed sources"));
       // Let checks in flight finish and commit: no lost writes on shutdown.
       await Promise.allSettled([...active]);
