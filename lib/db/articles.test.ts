@@ -140,4 +140,31 @@ describe("large feeds", () => {
     const edited = feed.map((entry) => ({ ...entry, title: `${entry.title} (updated)`, contentHash: `${entry.contentHash}-edited` }));
     expect(await insertNewArticles(sourceA, edited)).toMatchObject({ inserted: [], updated: 1_000 });
   });
+
+  it("stores a feed of many megabytes in parts, giving the event loop turns between them, and updates it so too", async () => {
+    // 40 entries of 100,000 characters: 4 MB, past what one SQLite transaction of a check carries.
+    const body = "<p>Officials said the programme would continue.</p>".repeat(2_000);
+    const feed = Array.from({ length: 40 }, (_, i) => candidate({ url: `https://alpha.example/huge/${i}`, contentHtml: body }));
+    let turns = 0;
+    let counting = true;
+    const count = () => {
+      if (!counting) return;
+      turns += 1;
+      setImmediate(count);
+    };
+    setImmediate(count);
+    const stored = await insertNewArticles(sourceA, feed);
+    const turnsWhileStoring = turns;
+    expect(stored.inserted).toHaveLength(40);
+    expect((await findArticleBySlug(stored.inserted[39].slug))?.contentHtml).toBe(body);
+    // One statement at a time (512 KB of text each), with a turn of the event loop after each commit.
+    expect(turnsWhileStoring).toBeGreaterThanOrEqual(7);
+
+    turns = 0;
+    const edited = feed.map((entry) => ({ ...entry, contentHtml: `${body}<p>Updated.</p>`, contentHash: `${entry.contentHash}-edited` }));
+    expect(await insertNewArticles(sourceA, edited)).toMatchObject({ inserted: [], updated: 40 });
+    expect(turns).toBeGreaterThanOrEqual(7);
+    counting = false;
+    expect((await findArticleBySlug(stored.inserted[0].slug))?.contentHtml).toBe(`${body}<p>Updated.</p>`);
+  });
 });

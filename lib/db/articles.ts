@@ -9,7 +9,7 @@ import type { ArticleCandidate } from "../domain/feed";
 import { encodeCursor } from "../domain/cursor";
 import { articleSlug } from "../domain/slug";
 import { searchArticleIdsNewestFirst, searchArticleIdsRanked } from "./search";
-import { chunked, queryInChunks } from "./chunks";
+import { chunkedByText, queryInChunks } from "./chunks";
 
 export const articleListSelect = {
   id: true,
@@ -71,6 +71,41 @@ const ARTICLE_INSERT_TYPES = {
   ingestedAt: "TIMESTAMP(3)",
 } as const satisfies Record<(typeof ARTICLE_INSERT_COLUMNS)[number], string>;
 
+/**
+ * Statements that carry articles' text are cut by its size too. Prisma copies every parameter through its
+ * query compiler on the event loop's thread, and SQLite then runs on it as well (better-sqlite3 is
+ * synchronous): storing a 9 MB feed's 300 entries in one go held the event loop ~0.5 s on a quiet machine
+ * (1.5 s on a busy one), and pages and live delivery with it. Each statement now carries at most this much.
+ */
+const TEXT_PER_STATEMENT = 512 * 1024;
+/**
+ * Up to this much text, a check's writes on SQLite are one transaction (all or nothing; a few tens of ms).
+ * More is written in several commits with a turn of the event loop between them: a failure midway leaves the
+ * first part stored, and the next check stores the rest (entries are deduplicated, so nothing is stored twice).
+ */
+const TEXT_PER_SQLITE_TRANSACTION = 2 * 1024 * 1024;
+
+function textChars(candidate: ArticleCandidate): number {
+  return candidate.title.length + candidate.url.length + (candidate.summary?.length ?? 0) + (candidate.contentHtml?.length ?? 0);
+}
+
+/**
+ * Runs a check's statements in order, given in parts of at most TEXT_PER_STATEMENT of text: all in one
+ * transaction, or on SQLite with more than TEXT_PER_SQLITE_TRANSACTION of text, one commit per part with a
+ * turn of the event loop between them.
+ */
+async function runArticleWrites<R>(db: Db, parts: (() => Prisma.PrismaPromise<R>)[][], chars: number): Promise<R[]> {
+  const statements = parts.flat();
+  if (statements.length === 1) return [await statements[0]()];
+  if (dbKind(db) === "postgresql" || chars <= TEXT_PER_SQLITE_TRANSACTION) return db.$transaction(statements.map((statement) => statement()));
+  const results: R[] = [];
+  for (const part of parts) {
+    results.push(...(await db.$transaction(part.map((statement) => statement()))));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return results;
+}
+
 const RETURNED_COLUMNS = Prisma.sql`RETURNING "id", "slug", "title", "url", "summary", "imageUrl", "publishedAt"`;
 
 /**
@@ -88,7 +123,7 @@ async function insertArticleRows(
   if (candidates.length === 0) return { rows: [], source: null };
   const postgres = dbKind(db) === "postgresql";
   const columns = Prisma.raw(ARTICLE_INSERT_COLUMNS.map((column) => `"${column}"`).join(", "));
-  const chunks = chunked(candidates, ARTICLE_INSERT_COLUMNS.length).map((chunk) =>
+  const chunks = chunkedByText(candidates, ARTICLE_INSERT_COLUMNS.length, textChars, TEXT_PER_STATEMENT).map((chunk) =>
     chunk.map((candidate) => {
       const row = {
         sourceId,
@@ -109,14 +144,15 @@ async function insertArticleRows(
   /** The source's fields when the statement already read them (saves a lookup). */
   let source: ArticleListRow["source"] | null = null;
   if (!postgres) {
-    inserted = chunks.length === 1 ? [await insert(chunks[0])] : await db.$transaction(chunks.map(insert));
+    inserted = await runArticleWrites(db, chunks.map((tuples) => [() => insert(tuples)]), candidates.reduce((sum, candidate) => sum + textChars(candidate), 0));
   } else if (chunks.length === 1) {
     const rows = await insertInOrderInOneStatement(sourceId, columns, chunks[0], db);
     if (rows.length > 0) source = { id: sourceId, slug: rows[0].sourceSlug, name: rows[0].sourceName, siteUrl: rows[0].sourceSiteUrl, category: rows[0].sourceCategory };
     inserted = [rows];
   } else {
-    // More rows than one statement binds (a feed of hundreds of new entries): one transaction, under the lock
-    // from before the first id is taken until the commit.
+    // More rows or text than one statement carries (a feed of hundreds of new entries): one transaction,
+    // under the lock from before the first id is taken until the commit. Its statements wait on the network
+    // in turn, so the event loop runs between them.
     const [, ...results] = await db.$transaction([
       db.$executeRaw`SELECT pg_advisory_xact_lock(${Prisma.raw(String(ARTICLE_ORDER_LOCK))})`,
       ...chunks.map(insert),
@@ -413,10 +449,12 @@ export async function insertNewArticles(
     .sort((a, b) => a.publishedAt.getTime() - b.publishedAt.getTime());
 
   if (changed.length > 0) {
-    await db.$transaction(
-      changed.map(({ id, candidate }) =>
-        db.article.update({ where: { id }, data: editableFields(candidate) }),
-      ),
+    // One statement per article; on SQLite, a very large feed's changes commit in parts (see runArticleWrites).
+    const batches = chunkedByText(changed, 1, ({ candidate }) => textChars(candidate), TEXT_PER_STATEMENT);
+    await runArticleWrites(
+      db,
+      batches.map((batch) => batch.map(({ id, candidate }) => () => db.article.update({ where: { id }, data: editableFields(candidate) }))),
+      changed.reduce((sum, { candidate }) => sum + textChars(candidate), 0),
     );
   }
   const { rows: inserted, source: readWithRows } = await insertArticleRows(sourceId, toInsert, ingestedAt, db);

@@ -20,6 +20,30 @@ export function chunked<T>(items: readonly T[], parametersPerItem = 1): T[][] {
   return chunks;
 }
 
+/**
+ * Like `chunked`, and each chunk also carries at most `maxChars` characters of text (`charsOf` each item; an
+ * item larger than that is a chunk of its own): statements whose parameters are whole articles.
+ */
+export function chunkedByText<T>(items: readonly T[], parametersPerItem: number, charsOf: (item: T) => number, maxChars: number): T[][] {
+  const chunks: T[][] = [];
+  for (const byParameters of chunked(items, parametersPerItem)) {
+    let chunk: T[] = [];
+    let chars = 0;
+    for (const item of byParameters) {
+      const size = charsOf(item);
+      if (chunk.length > 0 && chars + size > maxChars) {
+        chunks.push(chunk);
+        chunk = [];
+        chars = 0;
+      }
+      chunk.push(item);
+      chars += size;
+    }
+    if (chunk.length > 0) chunks.push(chunk);
+  }
+  return chunks;
+}
+
 /** Runs `query` once per chunk of `items`, one after another, and concatenates what they return. */
 export async function queryInChunks<T, R>(items: readonly T[], query: (chunk: T[]) => Promise<R[]>, parametersPerItem = 1): Promise<R[]> {
   const results: R[] = [];
