@@ -217,6 +217,7 @@ async function main(): Promise<void> {
   });
   registerRuntime({
     scheduler,
+    processor: parsePool,
     onSourcesChanged: () => {
       pageCache.invalidate();
       notifySourcesChanged().catch((error) => logger.warn({ err: error }, "could not tell the other instances that sources changed"));

@@ -72,7 +72,7 @@ export async function addSourceAction(form: FormData): Promise<void> {
       name: String(form.get("name") ?? "").trim() || undefined,
       category: String(form.get("category") ?? "").trim() || undefined,
     });
-    const source = await addSource(input, { allowPrivate: env.feedAllowPrivate, pollIntervalSeconds: env.pollIntervalSeconds });
+    const source = await addSource(input, { allowPrivate: env.feedAllowPrivate, pollIntervalSeconds: env.pollIntervalSeconds, processor: getRuntime()?.processor });
     await getRuntime()?.scheduler.refreshNow(source.id);
     getRuntime()?.onSourcesChanged?.();
     id = source.id;

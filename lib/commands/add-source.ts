@@ -7,7 +7,7 @@ import { slugify } from "../domain/slug";
 import { findSourceIdByFeedUrl, insertSource, isSourceSlugTaken } from "../db/sources";
 import { assertFetchableUrl, fetchFeed } from "../ingest/fetch";
 import { discoverFeedLinks } from "../ingest/discover";
-import { parseFeed } from "../ingest/parse";
+import { onThisThread, type FeedProcessor } from "../ingest/parse-pool/processor";
 import { decodeBody } from "../ingest/parse/charset";
 import type { ParsedFeed } from "../domain/feed";
 
@@ -46,7 +46,12 @@ export function parseNewSource(body: unknown): NewSourceInput {
   return parsed.data;
 }
 
-export type AddSourceOptions = { allowPrivate: boolean; pollIntervalSeconds: number };
+export type AddSourceOptions = {
+  allowPrivate: boolean;
+  pollIntervalSeconds: number;
+  /** Where the feed is parsed: the server's worker pool, so a huge feed being added stalls no page. */
+  processor?: FeedProcessor;
+};
 
 function asUnprocessable(error: unknown, url: string): never {
   if (error instanceof FeedFetchError) {
@@ -57,13 +62,13 @@ function asUnprocessable(error: unknown, url: string): never {
   throw error;
 }
 
-async function loadFeed(url: string, allowPrivate: boolean): Promise<{ feedUrl: string; feed: ParsedFeed }> {
+async function loadFeed(url: string, allowPrivate: boolean, processor: FeedProcessor): Promise<{ feedUrl: string; feed: ParsedFeed }> {
   try {
     await assertFetchableUrl(url, allowPrivate);
     const response = await fetchFeed(url, { allowPrivate, timeoutMs: 15_000 });
     if (response.status !== "ok") throw new FeedParseError("the server sent no content");
     try {
-      return { feedUrl: response.permanentRedirectTo ?? url, feed: await parseFeed(response.body, { contentType: response.contentType, url: response.finalUrl }) };
+      return { feedUrl: response.permanentRedirectTo ?? url, feed: await processor.parse({ body: response.body, contentType: response.contentType, url: response.finalUrl }) };
     } catch (error) {
       if (!(error instanceof FeedParseError)) throw error;
       // A site's homepage: follow its <link rel="alternate"> to the feed.
@@ -73,7 +78,7 @@ async function loadFeed(url: string, allowPrivate: boolean): Promise<{ feedUrl: 
       await assertFetchableUrl(discovered, allowPrivate);
       const feedResponse = await fetchFeed(discovered, { allowPrivate, timeoutMs: 15_000 });
       if (feedResponse.status !== "ok") throw new FeedParseError("the discovered feed sent no content");
-      return { feedUrl: feedResponse.permanentRedirectTo ?? discovered, feed: await parseFeed(feedResponse.body, { contentType: feedResponse.contentType, url: feedResponse.finalUrl }) };
+      return { feedUrl: feedResponse.permanentRedirectTo ?? discovered, feed: await processor.parse({ body: feedResponse.body, contentType: feedResponse.contentType, url: feedResponse.finalUrl }) };
     }
   } catch (error) {
     asUnprocessable(error, url);
@@ -95,7 +100,7 @@ function isUniqueViolation(error: unknown): boolean {
 export async function addSource(input: NewSourceInput, options: AddSourceOptions): Promise<SourceHealth> {
   const requestedUrl = new URL(input.url).toString();
   if ((await findSourceIdByFeedUrl(requestedUrl)) !== null) throw new ConflictError(`A source with URL ${requestedUrl} already exists`, "source_exists");
-  const { feedUrl, feed } = await loadFeed(requestedUrl, options.allowPrivate);
+  const { feedUrl, feed } = await loadFeed(requestedUrl, options.allowPrivate, options.processor ?? onThisThread);
   if (feedUrl !== requestedUrl && (await findSourceIdByFeedUrl(feedUrl)) !== null) {
     throw new ConflictError(`A source with URL ${feedUrl} already exists`, "source_exists");
   }

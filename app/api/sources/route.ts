@@ -18,7 +18,7 @@ export const POST = withErrors(async (request: Request) => {
   await requireAdmin(request);
   const input = parseNewSource(await readJson(request, NEW_SOURCE_MAX_BYTES));
   const env = getEnv();
-  const source = await addSource(input, { allowPrivate: env.feedAllowPrivate, pollIntervalSeconds: env.pollIntervalSeconds });
+  const source = await addSource(input, { allowPrivate: env.feedAllowPrivate, pollIntervalSeconds: env.pollIntervalSeconds, processor: getRuntime()?.processor });
   // Its first articles arrive through the scheduler like any others, so readers see them live.
   await getRuntime()?.scheduler.refreshNow(source.id);
   getRuntime()?.onSourcesChanged?.();
