@@ -2,8 +2,8 @@
 // The same command serves both engines: prisma.config.ts picks the schema, the migrations folder and the
 // driver adapter from DATABASE_URL (prisma/migrations for SQLite, prisma/postgresql/migrations for PostgreSQL).
 //
-// Spawning the CLI costs about 1.6 s, most of a restart (issue 5's reconnect storm measures how long readers
-// are cut off), so it is skipped when the database already records every committed migration as applied.
+// Spawning the CLI costs about 1.6 s, most of a restart (the bench's `reconnect-storm` scenario measures how long
+// readers are cut off), so it is skipped when the database already records every committed migration as applied.
 import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";

@@ -5,7 +5,7 @@ export type ScheduleBounds = { floorSeconds: number; ceilingSeconds: number };
 /**
  * Busy sources may be checked up to four times as often as the base interval; quiet ones never less often
  * than the base interval itself, so a story reaches readers within POLL_INTERVAL_SECONDS of publication
- * whatever the source's history (issue 5's freshness target). A server's max-age can stretch it no further.
+ * whatever the source's history (the `freshness` target in bench/README.md). A server's max-age can stretch it no further.
  */
 export function scheduleBounds(baseIntervalSeconds: number): ScheduleBounds {
   return {
