@@ -1,6 +1,7 @@
 // Sources repository: adding and removing sources, claiming them for checks, recording what a check found,
 // and listing them with their health. Not the only code on the Source table: lib/db/websub.ts keeps the
-// WebSub subscription columns, and lib/db/articles.ts reads a source's name and slug for the articles it returns.
+// WebSub subscription columns, and lib/db/articles.ts, lib/db/stories.ts and lib/db/search.ts join it for the
+// source of each article they return (its name and slug) or filter by (its slug or category).
 import { Prisma } from "./generated/sqlite/client";
 import { dbKind, getDb, type Db } from "./client";
 import { chunked } from "./chunks";
