@@ -3,41 +3,38 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import { getEnv } from "@/lib/env";
-import { getCategories, getSources } from "@/lib/queries/sources";
-import { sourceHref } from "@/components/articles/category";
-import { loadArticlePage, parseBefore, type SearchParams } from "@/components/articles/page-data";
-import { ArticleRiver } from "@/components/articles/article-river";
+import { getCategories, getSources, type CategorySummary } from "@/lib/queries/sources";
+import { categoryHref, sourceHref } from "@/components/articles/category";
+import { loadArticlePage } from "@/components/articles/page-data";
+import { FilteredArticleRiver, filteredListMetadata, readFilteredRoute, type FilteredList, type FilteredRoute } from "@/components/articles/filtered-list";
 
 export const dynamic = "force-dynamic";
-
-type Params = Promise<{ slug: string }>;
 
 /** A category exists while at least one source has it. */
 const loadCategory = cache(async (slug: string) => (await getCategories()).find((category) => category.slug === slug) ?? null);
 
-export async function generateMetadata({ params, searchParams }: { params: Params; searchParams: SearchParams }): Promise<Metadata> {
-  const { slug } = await params;
-  const category = await loadCategory(slug);
-  if (!category) notFound();
-  const before = parseBefore((await searchParams).before);
-  const canonical = `${getEnv().publicUrl}/categories/${category.slug}`;
+function categoryList(category: CategorySummary): FilteredList {
   return {
-    title: before ? `Older stories in ${category.name}` : category.name,
+    filter: { category: category.slug },
+    path: categoryHref(category.slug),
+    name: category.name,
+    scope: `in ${category.name}`,
     description: `The latest ${category.name} news from ${category.sourceCount} ${category.sourceCount === 1 ? "source" : "sources"}, live on Newswire.`,
-    alternates: { canonical },
-    robots: before ? { index: false, follow: true } : undefined,
-    openGraph: { url: canonical, title: `${category.name} news`, siteName: "Newswire", type: "website" },
+    ogTitle: `${category.name} news`,
+    emptyMessage: `No ${category.name} stories yet. They will appear here as soon as they are published.`,
   };
 }
 
-export default async function CategoryPage({ params, searchParams }: { params: Params; searchParams: SearchParams }) {
-  const { slug } = await params;
-  const category = await loadCategory(slug);
-  if (!category) notFound();
-  const before = parseBefore((await searchParams).before);
+export async function generateMetadata({ params, searchParams }: FilteredRoute): Promise<Metadata> {
+  const { list, before } = await readFilteredRoute(params, (await searchParams).before, loadCategory, categoryList);
+  return filteredListMetadata(list, before, getEnv().publicUrl);
+}
+
+export default async function CategoryPage({ params, searchParams }: FilteredRoute) {
+  const { subject: category, list, before } = await readFilteredRoute(params, (await searchParams).before, loadCategory, categoryList);
   if (before === null) notFound();
 
-  const [page, sources] = await Promise.all([loadArticlePage({ category: category.slug }, before), getSources()]);
+  const [page, sources] = await Promise.all([loadArticlePage(list.filter, before), getSources()]);
   const inCategory = sources.filter((source) => source.category === category.slug);
   const now = Date.now();
 
@@ -59,16 +56,7 @@ export default async function CategoryPage({ params, searchParams }: { params: P
           </p>
         ) : null}
       </header>
-      <ArticleRiver
-        page={page}
-        before={before}
-        now={now}
-        filter={{ category: category.slug }}
-        latestHref={`/categories/${category.slug}`}
-        latestLabel={`the latest in ${category.name}`}
-        heading={`Latest in ${category.name}`}
-        emptyMessage={`No ${category.name} stories yet. They will appear here as soon as they are published.`}
-      />
+      <FilteredArticleRiver list={list} page={page} before={before} now={now} />
     </>
   );
 }

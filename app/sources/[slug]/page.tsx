@@ -3,42 +3,40 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import { getEnv } from "@/lib/env";
+import type { SourceHealth } from "@/lib/domain/article";
 import { getSourceBySlug } from "@/lib/queries/sources";
-import { categoryHref, categoryLabel } from "@/components/articles/category";
-import { loadArticlePage, parseBefore, type SearchParams } from "@/components/articles/page-data";
+import { categoryHref, categoryLabel, sourceHref } from "@/components/articles/category";
+import { loadArticlePage } from "@/components/articles/page-data";
 import { explainFetchError, sourceStatus } from "@/components/articles/source-health";
 import { TimeAgo } from "@/components/articles/time-ago";
-import { ArticleRiver } from "@/components/articles/article-river";
+import { FilteredArticleRiver, filteredListMetadata, readFilteredRoute, type FilteredList, type FilteredRoute } from "@/components/articles/filtered-list";
 
 export const dynamic = "force-dynamic";
 
-type Params = Promise<{ slug: string }>;
-
 const loadSource = cache((slug: string) => getSourceBySlug(slug));
 
-export async function generateMetadata({ params, searchParams }: { params: Params; searchParams: SearchParams }): Promise<Metadata> {
-  const { slug } = await params;
-  const source = await loadSource(slug);
-  if (!source) notFound();
-  const before = parseBefore((await searchParams).before);
-  const canonical = `${getEnv().publicUrl}/sources/${source.slug}`;
+function sourceList(source: SourceHealth): FilteredList {
   return {
-    title: before ? `Older stories from ${source.name}` : source.name,
+    filter: { source: source.slug },
+    path: sourceHref(source.slug),
+    name: source.name,
+    scope: `from ${source.name}`,
     description: `The latest stories from ${source.name}, live on Newswire.`,
-    alternates: { canonical },
-    robots: before ? { index: false, follow: true } : undefined,
-    openGraph: { url: canonical, title: source.name, siteName: "Newswire", type: "website" },
+    ogTitle: source.name,
+    emptyMessage: `No stories from ${source.name} yet. They will appear here as soon as they are published.`,
   };
 }
 
-export default async function SourcePage({ params, searchParams }: { params: Params; searchParams: SearchParams }) {
-  const { slug } = await params;
-  const source = await loadSource(slug);
-  if (!source) notFound();
-  const before = parseBefore((await searchParams).before);
+export async function generateMetadata({ params, searchParams }: FilteredRoute): Promise<Metadata> {
+  const { list, before } = await readFilteredRoute(params, (await searchParams).before, loadSource, sourceList);
+  return filteredListMetadata(list, before, getEnv().publicUrl);
+}
+
+export default async function SourcePage({ params, searchParams }: FilteredRoute) {
+  const { subject: source, list, before } = await readFilteredRoute(params, (await searchParams).before, loadSource, sourceList);
   if (before === null) notFound();
 
-  const page = await loadArticlePage({ source: source.slug }, before);
+  const page = await loadArticlePage(list.filter, before);
   const now = Date.now();
   const status = sourceStatus(source);
 
@@ -72,16 +70,7 @@ export default async function SourcePage({ params, searchParams }: { params: Par
           </p>
         ) : null}
       </header>
-      <ArticleRiver
-        page={page}
-        before={before}
-        now={now}
-        filter={{ source: source.slug }}
-        latestHref={`/sources/${source.slug}`}
-        latestLabel={`the latest from ${source.name}`}
-        heading={`Latest from ${source.name}`}
-        emptyMessage={`No stories from ${source.name} yet. They will appear here as soon as they are published.`}
-      />
+      <FilteredArticleRiver list={list} page={page} before={before} now={now} />
     </>
   );
 }
