@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCandidateFactory } from "../../tests/helpers/article-candidates";
+import { articleIdsPageByPage } from "../../tests/helpers/article-paging";
 import { useTestDatabase } from "../../tests/helpers/test-database";
 import { findArticleBySlug, insertNewArticles, listArticles, listArticlesAfter, searchArticles } from "./articles";
 import { insertSource } from "./sources";
@@ -93,15 +94,7 @@ describe("reading", () => {
   it("pages newest first without gaps or repeats and replays after a cursor oldest first", async () => {
     for (let i = 0; i < 7; i++) await insertNewArticles(sourceB, [candidate({ url: `https://beta.example/p/${i}`, normalizedUrl: `beta.example/p/${i}` })]);
     const all = (await listArticles({ limit: 1000 })).articles.map((a) => a.id);
-    const seen: number[] = [];
-    let before: number | undefined;
-    for (;;) {
-      const page = await listArticles({ limit: 3, beforeSequence: before });
-      seen.push(...page.articles.map((a) => a.id));
-      if (!page.nextCursor) break;
-      before = Number(page.nextCursor);
-    }
-    expect(seen).toEqual(all);
+    expect(await articleIdsPageByPage(3)).toEqual(all);
     expect([...all].sort((a, b) => b - a)).toEqual(all);
     const after = await listArticlesAfter(all[3], { limit: 100 });
     expect(after.map((a) => a.id)).toEqual(all.slice(0, 3).reverse());

@@ -4,6 +4,7 @@
 import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCandidateFactory } from "../../tests/helpers/article-candidates";
+import { articleIdsPageByPage } from "../../tests/helpers/article-paging";
 import { createPostgresDatabase, withPostgresAdmin, type TestPostgresDatabase } from "../../tests/helpers/postgres-database";
 import { applyMigrations } from "../boot/migrate";
 import { insertNewArticles, listArticles, listArticlesAfter, searchArticles, findArticleBySlug, findLatestSequence } from "./articles";
@@ -96,15 +97,7 @@ describe("PostgreSQL mode", () => {
     for (let i = 0; i < 7; i++) await insertNewArticles(sourceB, [candidate({ url: `https://beta.example/p/${i}`, normalizedUrl: `beta.example/p/${i}` })]);
     const all = (await listArticles({ limit: 1000 })).articles.map((a) => a.id);
     expect(all[0]).toBe(await findLatestSequence());
-    const seen: number[] = [];
-    let before: number | undefined;
-    for (;;) {
-      const page = await listArticles({ limit: 3, beforeSequence: before });
-      seen.push(...page.articles.map((a) => a.id));
-      if (!page.nextCursor) break;
-      before = Number(page.nextCursor);
-    }
-    expect(seen).toEqual(all);
+    expect(await articleIdsPageByPage(3)).toEqual(all);
     expect([...all].sort((a, b) => b - a)).toEqual(all);
     expect((await listArticlesAfter(all[3], { limit: 100 })).map((a) => a.id)).toEqual(all.slice(0, 3).reverse());
     const beta = (await listArticles({ limit: 100, sourceSlug: "beta" })).articles;
