@@ -4,7 +4,7 @@
 // while it was away is missed. socket.io-client is imported on demand: it is not in the first-paint bundle.
 import type { Article } from "@/lib/domain/article";
 import type { Story } from "@/lib/domain/story";
-import { matchesFilter, type ArticleFilter } from "@/lib/domain/live-filter";
+import { matchesFilter, withFilterParams, type ArticleFilter } from "@/lib/domain/live-filter";
 import type { Socket } from "socket.io-client";
 import {
   SOCKET_PATH,
@@ -39,12 +39,6 @@ const SOCKET_ERRORS_BEFORE_FALLBACK = 2;
 const BATCH_MS = 30;
 const SSE_RETRY_FIRST_MS = 1_000;
 const SSE_RETRY_MAX_MS = 30_000;
-
-function filterParams(filter: ArticleFilter, params: URLSearchParams): URLSearchParams {
-  if (filter.source) params.set("source", filter.source);
-  if (filter.category) params.set("category", filter.category);
-  return params;
-}
 
 export function openLiveConnection(options: LiveConnectionOptions): LiveConnection {
   const { filter } = options;
@@ -86,7 +80,7 @@ export function openLiveConnection(options: LiveConnectionOptions): LiveConnecti
 
   function openSse() {
     if (closed) return;
-    const params = filterParams(filter, new URLSearchParams(newestCursor === undefined ? {} : { cursor: newestCursor }));
+    const params = withFilterParams(filter, new URLSearchParams(newestCursor === undefined ? {} : { cursor: newestCursor }));
     const query = params.toString();
     const es = new EventSource(query ? `${SSE_PATH}?${query}` : SSE_PATH);
     eventSource = es;

@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from "react";
 import type { Article } from "@/lib/domain/article";
 import { encodeCursor } from "@/lib/domain/cursor";
-import type { ArticleFilter } from "@/lib/domain/live-filter";
+import { withFilterParams, type ArticleFilter } from "@/lib/domain/live-filter";
 import { articleListReducer, initialArticleList } from "./article-list-state";
 import type { LiveTransport } from "./live-connection";
 import { subscribeLive } from "./live-hub";
@@ -21,12 +21,6 @@ export type LoadState = "idle" | "loading" | "error";
  */
 const ANNOUNCE_INTERVAL_MS = 60_000;
 const PAGE_SIZE = 30;
-
-function filterParams(filter: ArticleFilter, params: URLSearchParams): URLSearchParams {
-  if (filter.source) params.set("source", filter.source);
-  if (filter.category) params.set("category", filter.category);
-  return params;
-}
 
 export type UseLiveArticlesOptions = {
   initialArticles: Article[];
@@ -92,7 +86,7 @@ export function useLiveArticles({ initialArticles, initialNextCursor, filter = {
     loading.current = true;
     setLoadState("loading");
     try {
-      const params = filterParams({ source, category }, new URLSearchParams({ cursor: nextCursor, limit: String(PAGE_SIZE) }));
+      const params = withFilterParams({ source, category }, new URLSearchParams({ cursor: nextCursor, limit: String(PAGE_SIZE) }));
       const response = await fetch(`/api/articles?${params}`, { headers: { accept: "application/json" } });
       if (!response.ok) throw new Error(`GET /api/articles answered ${response.status}`);
       const body: unknown = await response.json();

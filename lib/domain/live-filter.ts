@@ -9,3 +9,10 @@ export function matchesFilter(article: Pick<Article, "category" | "source">, fil
   if (filter.category && article.category !== filter.category) return false;
   return true;
 }
+
+/** Adds the filter to a query string as the API and the live routes read it (`source=`, `category=`). */
+export function withFilterParams(filter: ArticleFilter, params: URLSearchParams): URLSearchParams {
+  if (filter.source) params.set("source", filter.source);
+  if (filter.category) params.set("category", filter.category);
+  return params;
+}
