@@ -6,13 +6,15 @@
 // A story is joined on its best link AND its mean link over members, so one article half-way between two
 // events cannot chain them; an article that strongly matches two compatible stories merges them.
 // Everything is deterministic: the same articles added in the same order give the same stories, on every
-// server. See docs/decisions/0010-stories.md.
+// server. See docs/decisions/0010-stories.md. What it keeps of each article and story is in stored-article.ts,
+// the values that argue against one event in value-conflicts.ts, how text becomes terms in article-features.ts.
 import { ConflictError, ValidationError } from "../errors";
 import type { StoryMatcher as StoryDeskMatcher } from "../story-matcher";
 import * as features from "./article-features";
-import type { Language } from "./language";
 import { DEFAULT_TUNING, type StoryMatchingTuning } from "./matching-tuning";
-import { describeTerm, MAGNITUDE_TOLERANCE, type TermKind } from "./term-kinds";
+import { describeTerm } from "./term-kinds";
+import type { NameObservations, Story, StoredArticle, Term } from "./stored-article";
+import { conflictFactor, valuesOfStory } from "./value-conflicts";
 
 export type ArticleToMatch = {
   id: number;
@@ -42,40 +44,6 @@ export type StorySnapshot = {
   coveredBySeveralSources: boolean;
   firstPublishedAtMs: number;
   lastPublishedAtMs: number;
-};
-
-type Term = {
-  text: string;
-  kind: TermKind;
-  /** Slots of the stored articles containing the term, in the order they were added (small integers). */
-  postings: number[];
-  /** Articles showing the term capitalised / in lower case mid-sentence: a lexicon of names. */
-  capitalised: number;
-  lowercase: number;
-  /** idf() under the statistics of statsVersion, cached: every comparison reads it. */
-  idf: number;
-  idfVersion: number;
-};
-
-type Story = { id: number; seq: number; members: StoredArticle[] };
-
-/** Stems an article showed capitalised / in lower case mid-sentence: they feed the lexicon of names. */
-type NameObservations = { capitalised: string[]; lowercase: string[] };
-
-type StoredArticle = {
-  id: number;
-  sourceId: number;
-  publishedAtMs: number;
-  seq: number;
-  /** Index into the matcher's slot arrays; reused after the article is pruned. */
-  slot: number;
-  language: Language;
-  /** False for a bare headline: its comparisons weigh the other side's summary less. */
-  hasSummary: boolean;
-  story: Story;
-  terms: Term[];
-  /** IN_TITLE | IN_SUMMARY | ENTITY | CAPITALISED per term. */
-  flags: number[];
 };
 
 /** Weights of an article's terms under the index's current statistics, and the norms a comparison needs. */
@@ -546,7 +514,7 @@ export class StoryMatcher implements StoryDeskMatcher {
 
   /** Whether two stories hold values that argue against one event (their members' values taken together). */
   private storiesConflict(a: Story, b: Story): boolean {
-    return conflictFactor(valuesOfStory(a), valuesOfStory(b), this.tuning) < 1;
+    return conflictFactor(valuesOfStory(a, MEMBERS_COMPARED), valuesOfStory(b, MEMBERS_COMPARED), this.tuning) < 1;
   }
 }
 
@@ -554,76 +522,6 @@ export class StoryMatcher implements StoryDeskMatcher {
 function isNeutral(term: Term, flags: number): boolean {
   return term.kind.group !== "" || (flags & (ENTITY | CAPITALISED)) !== 0;
 }
-
-type ConflictValues = Map<string, Array<{ term: Term; inTitle: boolean }>>;
-
-/** Group under which conflictValues records that an article speaks of an indicator (rates, inflation…). */
-const INDICATOR = "indicator";
-
-/** The article's (or story's) values in each conflict group. */
-function conflictValues(source: StoredArticle | ConflictValues): ConflictValues {
-  if (source instanceof Map) return source;
-  const values: ConflictValues = new Map();
-  for (let i = 0; i < source.terms.length; i++) {
-    const term = source.terms[i];
-    if (term.kind.isIndicator) values.set(INDICATOR, []);
-    if (!term.kind.conflict) continue;
-    let list = values.get(term.kind.group);
-    if (!list) values.set(term.kind.group, (list = []));
-    list.push({ term, inTitle: (source.flags[i] & IN_TITLE) !== 0 });
-  }
-  return values;
-}
-
-function valuesOfStory(story: Story): ConflictValues {
-  const values: ConflictValues = new Map();
-  for (const member of story.members.slice(-MEMBERS_COMPARED)) {
-    for (const [group, list] of conflictValues(member)) values.set(group, [...(values.get(group) ?? []), ...list]);
-  }
-  return values;
-}
-
-function sameValue(a: Term, b: Term): boolean {
-  if (a === b) return true;
-  if (a.kind.group === "#magnitude") return Math.abs(a.kind.numeric - b.kind.numeric) <= MAGNITUDE_TOLERANCE + 1e-9;
-  return false;
-}
-
-/**
- * What is left of a link after conflicts, 0…1: a group with values on both sides and none in common costs
- * hardConflict or softConflict; a group of names (central banks, storms) where one side names more than
- * the other ("why the Fed and the ECB diverge" against "Fed raises rates") costs the square root of
- * hardConflict: a roundup is not the event.
- */
-function conflictFactor(a: StoredArticle | ConflictValues, b: StoredArticle | ConflictValues, tuning: StoryMatchingTuning): number {
-  const valuesA = conflictValues(a);
-  if (valuesA.size === 0) return 1;
-  const valuesB = conflictValues(b);
-  let factor = 1;
-  for (const [group, listA] of valuesA) {
-    const listB = valuesB.get(group);
-    if (!listB || listA.length === 0 || listB.length === 0) continue;
-    // "Oil rises as OPEC+ extends cuts": directions differ between events only when both speak of an
-    // indicator (a rate raised vs held); elsewhere the verbs have different subjects.
-    if (group === "~dir" && !(valuesA.has(INDICATOR) && valuesB.has(INDICATOR))) continue;
-    let termsA = listA;
-    let termsB = listB;
-    if (listA[0].term.kind.headlineDecides) {
-      // "Raises rates after holding them in March": the headline says which way this article's event went.
-      if (listA.some((entry) => entry.inTitle)) termsA = listA.filter((entry) => entry.inTitle);
-      if (listB.some((entry) => entry.inTitle)) termsB = listB.filter((entry) => entry.inTitle);
-    }
-    const unmatchedA = termsA.filter((x) => !termsB.some((y) => sameValue(x.term, y.term))).length;
-    const unmatchedB = termsB.filter((y) => !termsA.some((x) => sameValue(x.term, y.term))).length;
-    const hard = listA[0].term.kind.conflict === "hard";
-    if (unmatchedA === termsA.length) factor *= hard ? tuning.hardConflict : tuning.softConflict;
-    else if (hard && NAME_GROUPS.has(group) && (unmatchedA > 0 || unmatchedB > 0)) factor *= Math.sqrt(tuning.hardConflict);
-  }
-  return factor;
-}
-
-/** Conflict groups of names, where naming one more than the other side is a partial conflict. */
-const NAME_GROUPS = new Set(["@cb", "@storm"]);
 
 function validate(input: ArticleToMatch): void {
   if (typeof input !== "object" || input === null) throw new ValidationError("An article to match must be an object");
