@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { getSources } from "@/lib/queries/sources";
 import type { SourceHealth } from "@/lib/domain/article";
+import { CATEGORY_SLUG_MAX_LENGTH, SLUG_INPUT_PATTERN } from "@/lib/domain/slug";
 import { explainFetchError, sourceStatus } from "@/components/articles/source-health";
 import { TimeAgo } from "@/components/articles/time-ago";
 import { addSourceAction, importOpmlAction, refreshSourceAction, removeSourceAction, signIn, signOut } from "./actions";
@@ -83,7 +84,7 @@ export default async function AdminPage({ searchParams }: Props) {
           </label>
           <label className="block">
             <span className="mb-1 block text-sm font-semibold">Category (optional)</span>
-            <input className={field} type="text" name="category" maxLength={40} pattern="[a-z0-9][a-z0-9-]*" placeholder="world" />
+            <input className={field} type="text" name="category" maxLength={CATEGORY_SLUG_MAX_LENGTH} pattern={SLUG_INPUT_PATTERN} placeholder="world" />
           </label>
           <button className={button} type="submit">Add</button>
         </form>

@@ -1,5 +1,6 @@
 // The masthead: site name, search, theme toggle, and the section nav (Home, categories, Sources).
 import Link from "next/link";
+import { categoryHref } from "@/components/articles/category";
 import { NavLink } from "./nav-link";
 import { SearchForm } from "./search-form";
 import { ThemeToggle } from "./theme-toggle";
@@ -29,7 +30,7 @@ export function SiteHeader({ categories }: { categories: NavCategory[] }) {
           </li>
           {categories.map((category) => (
             <li key={category.slug}>
-              <NavLink href={`/categories/${encodeURIComponent(category.slug)}`}>{category.name}</NavLink>
+              <NavLink href={categoryHref(category.slug)}>{category.name}</NavLink>
             </li>
           ))}
           <li>

@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "../../tests/helpers/test-database";
 import { onThisThread, type FeedDocument, type FeedProcessor } from "../ingest/parse-pool/processor";
-import { addSource } from "./add-source";
+import { addSource, parseNewSource } from "./add-source";
 
 let database: Awaited<ReturnType<typeof useTestDatabase>>;
 let server: http.Server;
@@ -51,5 +51,18 @@ describe("addSource", () => {
     const source = await addSource({ url: `${origin}/page`, name: "Harbour page" }, { allowPrivate: true, pollIntervalSeconds: 300, processor });
     expect(processor.parsed).toEqual([`${origin}/page`, `${origin}/linked.xml`]);
     expect(source).toMatchObject({ name: "Harbour page", url: `${origin}/linked.xml` });
+  });
+});
+
+describe("parseNewSource: category", () => {
+  it("takes a slug of up to 40 characters, lower-cased and trimmed", () => {
+    expect(parseNewSource({ url: "https://news.example/feed", category: " Science-Tech " }).category).toBe("science-tech");
+    expect(parseNewSource({ url: "https://news.example/feed", category: "a".repeat(40) }).category).toBe("a".repeat(40));
+  });
+
+  it("refuses anything else with one message", () => {
+    for (const category of ["a".repeat(41), "-world", "world news", "wörld", ""]) {
+      expect(() => parseNewSource({ url: "https://news.example/feed", category }), category).toThrow("category: must be a slug such as world or science-tech");
+    }
   });
 });

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { ConflictError, FeedFetchError, FeedParseError, UnprocessableError, ValidationError } from "../domain/errors";
 import type { SourceHealth } from "../domain/article";
-import { slugify } from "../domain/slug";
+import { CATEGORY_SLUG_MAX_LENGTH, SLUG_PATTERN, slugify } from "../domain/slug";
 import { findSourceIdByFeedUrl, insertSource, isSourceSlugTaken } from "../db/sources";
 import { assertFetchableUrl, fetchFeed } from "../ingest/fetch";
 import { discoverFeedLinks } from "../ingest/discover";
@@ -31,7 +31,8 @@ export const newSourceSchema = z.object({
     .string()
     .trim()
     .toLowerCase()
-    .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "must be a slug such as world or science-tech")
+    .max(CATEGORY_SLUG_MAX_LENGTH, "must be a slug such as world or science-tech")
+    .regex(SLUG_PATTERN, "must be a slug such as world or science-tech")
     .optional(),
 });
 

@@ -2,7 +2,7 @@
 import { XMLParser } from "fast-xml-parser";
 import type { SourceHealth } from "../domain/article";
 import { FeedFetchError, ValidationError } from "../domain/errors";
-import { slugify } from "../domain/slug";
+import { CATEGORY_SLUG_MAX_LENGTH, slugify } from "../domain/slug";
 import { findSourceIdByFeedUrl, insertSource, isSourceSlugTaken } from "../db/sources";
 import { assertFetchableUrl } from "../ingest/fetch";
 import { getLogger } from "../log";
@@ -202,7 +202,7 @@ export async function importOpml(xml: string, options: { allowPrivate: boolean; 
     const name = (entry.name || new URL(url).hostname).slice(0, 120);
     let slug = slugify(name, 60) || "source";
     for (let n = 2; await isSourceSlugTaken(slug); n++) slug = `${slugify(name, 60) || "source"}-${n}`;
-    const category = slugify(entry.category ?? "", 40) || "general";
+    const category = slugify(entry.category ?? "", CATEGORY_SLUG_MAX_LENGTH) || "general";
     const source = await insertSource({ slug, name, feedUrl: url, siteUrl: entry.siteUrl, category, pollIntervalSeconds: options.pollIntervalSeconds });
     report.imported += 1;
     report.sources.push(source);

@@ -5,6 +5,12 @@ import { shortHash } from "./hash";
 /** A source or category slug: a lower-case letter or digit, then up to 99 letters, digits or hyphens. */
 export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{0,99}$/;
 
+/** A category slug is a slug of at most this many characters (one typed in admin, or made from an OPML category). */
+export const CATEGORY_SLUG_MAX_LENGTH = 40;
+
+/** SLUG_PATTERN as an HTML form field's `pattern` (the browser anchors it; the field's maxLength bounds it). */
+export const SLUG_INPUT_PATTERN = "[a-z0-9][a-z0-9-]*";
+
 export function isSlug(value: string): boolean {
   return SLUG_PATTERN.test(value);
 }
