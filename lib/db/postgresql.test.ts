@@ -12,7 +12,8 @@ import { configureDb, dbKind, disconnectDb, getDb, pingDb } from "./client";
 import { findLastAssignedArticleId, findStoryRowBySlug, findStoryRowsByIds, listStorySubjects, saveStoryBatch, StoryAssignmentConflict } from "./stories";
 import { toTsQuery } from "./search";
 import { deleteAdminSession, deleteExpiredAdminSessions, findAdminSession, insertAdminSession } from "./admin-sessions";
-import { claimDueSources, claimSource, insertSource, listSourcesWithHealth, recordFetchOutcome, recordNotModified, renewClaims } from "./sources";
+import { insertSource, listSourcesWithHealth } from "./sources";
+import { claimDueSources, claimSource, recordFetchOutcome, recordNotModified, renewClaims } from "./source-checks";
 
 let database: TestPostgresDatabase | undefined;
 let databaseUrl: string;

@@ -12,18 +12,8 @@ import { sha256Hex } from "../domain/hash";
 import type { SourceKey } from "../domain/source-cursor";
 import { insertNewArticles } from "./articles";
 import { disconnectDb, getDb } from "./client";
-import {
-  findSourceHealthById,
-  findSourceHealthBySlug,
-  insertSource,
-  listSourceHealthPage,
-  listSourcesForExport,
-  listSourcesWithHealth,
-  recordFetchOutcome,
-  sourcePageStatement,
-  summarizeSources,
-  type SourceForExport,
-} from "./sources";
+import { findSourceHealthById, findSourceHealthBySlug, insertSource, listSourceHealthPage, listSourcesForExport, listSourcesWithHealth, sourcePageStatement, summarizeSources, type SourceForExport } from "./sources";
+import { recordFetchOutcome } from "./source-checks";
 
 const pgAdminUrl = process.env.NEWSWIRE_TEST_POSTGRES_URL || "postgresql://root@127.0.0.1:5432/test";
 

@@ -17,7 +17,8 @@ const DATABASE_URL = vi.hoisted(() => {
 
 import { applyMigrations } from "../boot/migrate";
 import { disconnectDb } from "../db/client";
-import { findSourceById, findSourceHealthBySlug, insertSource } from "../db/sources";
+import { findSourceHealthBySlug, insertSource } from "../db/sources";
+import { findSourceById } from "../db/source-checks";
 import { createParsePool, type ParsePool } from "./parse-pool/pool";
 import { refreshSource } from "./refresh-source";
 

@@ -6,7 +6,7 @@ import { FeedFetchError, FeedParseError } from "../domain/errors";
 import { insertNewArticles, type InsertResult } from "../db/articles";
 import { databaseUnavailable } from "../db/client";
 import type { ArticleCandidate, ParsedFeed } from "../domain/feed";
-import { recordFetchOutcome, recordNotModified, type NotModifiedOutcome, type SourceForFetch } from "../db/sources";
+import { recordFetchOutcome, recordNotModified, type NotModifiedOutcome, type SourceForFetch } from "../db/source-checks";
 import { fetchFeed } from "./fetch";
 import { onThisThread, type FeedProcessor } from "./parse-pool/processor";
 import { FeedProcessingError } from "./parse-pool/pool";

@@ -1,7 +1,7 @@
 // The polling loop. The database is the job queue: a source is due when its nextCheckAt has
 // passed; claiming it pushes nextCheckAt out by a lease so no other loop (or instance) takes it meanwhile.
 import type { Article } from "../domain/article";
-import { claimDueSources, claimSource, findNextCheckAt, markSourceDue, recordNotModified, releaseClaims, renewClaims, type NotModifiedOutcome, type SourceForFetch } from "../db/sources";
+import { claimDueSources, claimSource, findNextCheckAt, markSourceDue, recordNotModified, releaseClaims, renewClaims, type NotModifiedOutcome, type SourceForFetch } from "../db/source-checks";
 import { createBatchWriter } from "./batch-writer";
 import { refreshSource, type RefreshContext, type RefreshResult } from "./refresh-source";
 import { createHostLimiter, type SharedHostSlots } from "./host-limiter";

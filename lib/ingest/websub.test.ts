@@ -15,7 +15,8 @@ const DATABASE_URL = vi.hoisted(() => {
 
 import { applyMigrations } from "../boot/migrate";
 import { disconnectDb, getDb } from "../db/client";
-import { findSourceById, insertSource, type SourceForFetch } from "../db/sources";
+import { insertSource } from "../db/sources";
+import { findSourceById, type SourceForFetch } from "../db/source-checks";
 import { findWebSubSubscription } from "../db/websub";
 import { FeedFetchError } from "../domain/errors";
 import { registerRuntime, type Runtime } from "../runtime";

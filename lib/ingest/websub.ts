@@ -8,7 +8,7 @@
 // functions below take everything they need; createWebSubManager only adds the polling-side upkeep.
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Logger } from "pino";
-import type { SourceForFetch } from "../db/sources";
+import type { SourceForFetch } from "../db/source-checks";
 import {
   clearWebSubSubscription,
   confirmWebSubLease,

@@ -2,7 +2,8 @@ import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "../../tests/helpers/test-database";
 import { configureDb, databaseUnavailable, disconnectDb, getDb } from "../db/client";
-import { insertSource, recordFetchOutcome, type SourceSummary } from "../db/sources";
+import { insertSource, type SourceSummary } from "../db/sources";
+import { recordFetchOutcome } from "../db/source-checks";
 import { freePort } from "../../tests/helpers/newswire-server";
 import { createHealthCheck } from "./health";
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "../../tests/helpers/test-database";
-import { claimDueSources, claimSource, findSourceById, findSourceHealthById, insertSource, markSourceDue, recordFetchOutcome, recordNotModified, releaseClaims, renewClaims } from "./sources";
+import { findSourceHealthById, insertSource } from "./sources";
+import { claimDueSources, claimSource, findSourceById, markSourceDue, recordFetchOutcome, recordNotModified, releaseClaims, renewClaims } from "./source-checks";
 
 let database: Awaited<ReturnType<typeof useTestDatabase>>;
 const ids: number[] = [];

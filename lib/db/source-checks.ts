@@ -1,0 +1,233 @@
+// The check cycle of a source, on the Source table: claiming due sources for a check (a lease, so no two loops
+// or instances check one at once), and recording what the check found. The database is the job queue
+// (docs/architecture.md); lib/ingest/scheduler.ts and lib/ingest/refresh-source.ts are what run it. Adding,
+// removing and listing sources is lib/db/sources.ts.
+import { Prisma } from "./generated/sqlite/client";
+import { dbKind, getDb, type Db } from "./client";
+import { chunked } from "./chunks";
+import { findSourceIdByFeedUrl } from "./sources";
+
+/** What the ingestion pipeline needs to fetch a source. */
+export type SourceForFetch = {
+  id: number;
+  slug: string;
+  name: string;
+  feedUrl: string;
+  siteUrl: string | null;
+  etag: string | null;
+  lastModified: string | null;
+  pollIntervalSeconds: number;
+  errorCount: number;
+  /** The last successful check (whichever instance made it). */
+  lastSuccessAt: Date | null;
+  websubHub: string | null;
+  websubLeaseUntil: Date | null;
+};
+
+const sourceForFetchSelect = {
+  id: true,
+  slug: true,
+  name: true,
+  feedUrl: true,
+  siteUrl: true,
+  etag: true,
+  lastModified: true,
+  pollIntervalSeconds: true,
+  errorCount: true,
+  lastSuccessAt: true,
+  websubHub: true,
+  websubLeaseUntil: true,
+} satisfies Prisma.SourceSelect;
+
+export async function findSourceById(id: number, db: Db = getDb()): Promise<SourceForFetch | null> {
+  return db.source.findUnique({ where: { id }, select: sourceForFetchSelect });
+}
+
+const SOURCE_FOR_FETCH_COLUMNS = Object.keys(sourceForFetchSelect)
+  .map((column) => `"${column}"`)
+  .join(", ");
+
+type SourceForFetchRow = Omit<SourceForFetch, "websubLeaseUntil" | "lastSuccessAt"> & { websubLeaseUntil: Date | string | null; lastSuccessAt: Date | string | null };
+
+/**
+ * Claims up to `limit` sources whose next check is due, by leasing them for `leaseSeconds` (no other claim
+ * takes a leased source) and pushing their next check out by as much (a crashed check is retried after it),
+ * in one statement: one round trip for a whole batch (at a thousand sources a query per claim was most of a
+ * polling round). The statement is atomic, and on PostgreSQL skips rows another instance is claiming, so
+ * instances polling one database never check a source twice at once.
+ */
+export async function claimDueSources(now: Date, limit: number, leaseSeconds: number, db: Db = getDb()): Promise<SourceForFetch[]> {
+  const leaseUntil = new Date(now.getTime() + leaseSeconds * 1000);
+  const due = Prisma.sql`SELECT "id" FROM "Source" WHERE "nextCheckAt" <= ${now} AND ("checkLeaseUntil" IS NULL OR "checkLeaseUntil" <= ${now})
+    ORDER BY "nextCheckAt" LIMIT ${limit}`;
+  const rows = await db.$queryRaw<SourceForFetchRow[]>`UPDATE "Source" SET "nextCheckAt" = ${leaseUntil}, "checkLeaseUntil" = ${leaseUntil}, "refreshRequestedAt" = NULL
+    WHERE "id" IN (${dbKind(db) === "postgresql" ? Prisma.sql`${due} FOR UPDATE SKIP LOCKED` : due})
+    RETURNING ${Prisma.raw(SOURCE_FOR_FETCH_COLUMNS)}`;
+  return rows.map(toSourceForFetch);
+}
+
+function toSourceForFetch(row: SourceForFetchRow): SourceForFetch {
+  return {
+    ...row,
+    id: Number(row.id),
+    pollIntervalSeconds: Number(row.pollIntervalSeconds),
+    errorCount: Number(row.errorCount),
+    websubLeaseUntil: row.websubLeaseUntil === null ? null : new Date(row.websubLeaseUntil),
+    lastSuccessAt: row.lastSuccessAt === null ? null : new Date(row.lastSuccessAt),
+  };
+}
+
+/**
+ * Claims one source now, whatever its schedule (a refresh request), for `leaseSeconds`. "busy" when a check
+ * of it is under way (here or on another instance): then it is due again as soon as that check ends, so the
+ * refresh still sees the feed as it is after the request. Null when the source does not exist.
+ */
+export async function claimSource(sourceId: number, now: Date, leaseSeconds: number, db: Db = getDb()): Promise<SourceForFetch | "busy" | null> {
+  const leaseUntil = new Date(now.getTime() + leaseSeconds * 1000);
+  const rows = await db.$queryRaw<SourceForFetchRow[]>`UPDATE "Source" SET "nextCheckAt" = ${leaseUntil}, "checkLeaseUntil" = ${leaseUntil}, "refreshRequestedAt" = NULL
+    WHERE "id" = ${sourceId} AND ("checkLeaseUntil" IS NULL OR "checkLeaseUntil" <= ${now})
+    RETURNING ${Prisma.raw(SOURCE_FOR_FETCH_COLUMNS)}`;
+  if (rows.length > 0) return toSourceForFetch(rows[0]);
+  const requested = await db.source.updateMany({ where: { id: sourceId }, data: { refreshRequestedAt: now } });
+  return requested.count === 1 ? "busy" : null;
+}
+
+/**
+ * Extends the leases of claimed sources still waiting for their turn in a loop's queue, so that no other loop
+ * takes one meanwhile (a queue behind slow feeds can outwait a short lease). Only leases still running are
+ * extended: a lease that ran out may be another loop's by now. Returns the ids extended.
+ */
+export async function renewClaims(sourceIds: number[], now: Date, leaseSeconds: number, db: Db = getDb()): Promise<number[]> {
+  const leaseUntil = new Date(now.getTime() + leaseSeconds * 1000);
+  const renewed: number[] = [];
+  for (const chunk of chunked(sourceIds)) {
+    const rows = await db.$queryRaw<{ id: number | bigint }[]>`UPDATE "Source" SET "nextCheckAt" = ${leaseUntil}, "checkLeaseUntil" = ${leaseUntil}
+      WHERE "id" IN (${Prisma.join(chunk)}) AND "checkLeaseUntil" > ${now}
+      RETURNING "id"`;
+    renewed.push(...rows.map((row) => Number(row.id)));
+  }
+  return renewed;
+}
+
+/** Gives claimed sources that were never checked (the loop is closing) back to the queue, due now. */
+export async function releaseClaims(sourceIds: number[], now: Date = new Date(), db: Db = getDb()): Promise<void> {
+  for (const chunk of chunked(sourceIds)) {
+    await db.source.updateMany({ where: { id: { in: chunk } }, data: { nextCheckAt: now, checkLeaseUntil: null } });
+  }
+}
+
+/**
+ * Ends a check's lease. A refresh asked for while it ran makes the source due again now (the check may have
+ * fetched the feed before the publisher changed it).
+ */
+async function endCheckLease(sourceId: number, now: Date, db: Db): Promise<void> {
+  await db.$executeRaw`UPDATE "Source" SET "checkLeaseUntil" = NULL, "refreshRequestedAt" = NULL,
+    "nextCheckAt" = CASE WHEN "refreshRequestedAt" IS NULL THEN "nextCheckAt" ELSE ${now} END
+    WHERE "id" = ${sourceId}`;
+}
+
+export async function findNextCheckAt(db: Db = getDb()): Promise<Date | null> {
+  const row = await db.source.findFirst({ select: { nextCheckAt: true }, orderBy: { nextCheckAt: "asc" } });
+  return row?.nextCheckAt ?? null;
+}
+
+export type FetchOutcome =
+  | {
+      kind: "success";
+      fetchedAt: Date;
+      nextCheckAt: Date;
+      pollIntervalSeconds: number;
+      etag?: string | null;
+      lastModified?: string | null;
+      /** A permanent redirect moved the feed. */
+      feedUrl?: string;
+      siteUrl?: string | null;
+      websubHub?: string | null;
+    }
+  | { kind: "failure"; fetchedAt: Date; nextCheckAt: Date; error: string };
+
+export async function recordFetchOutcome(sourceId: number, outcome: FetchOutcome, db: Db = getDb()): Promise<void> {
+  if (outcome.kind === "failure") {
+    await db.source.update({
+      where: { id: sourceId },
+      data: {
+        lastFetchedAt: outcome.fetchedAt,
+        lastError: outcome.error.slice(0, 500),
+        errorCount: { increment: 1 },
+        nextCheckAt: outcome.nextCheckAt,
+      },
+    });
+    await endCheckLease(sourceId, new Date(), db);
+    return;
+  }
+  // One statement for the outcome and the end of the lease: this runs for every feed that changed (a
+  // thousand a round at 10,000 sources), and an ORM update plus a second statement cost more than the SQL.
+  const postgres = dbKind(db) === "postgresql";
+  const now = new Date();
+  const timestamp = (value: Date) => (postgres ? Prisma.sql`CAST(${value} AS TIMESTAMP(3))` : Prisma.sql`${value}`);
+  const assignments = [
+    Prisma.sql`"lastFetchedAt" = ${outcome.fetchedAt}`,
+    Prisma.sql`"lastSuccessAt" = ${outcome.fetchedAt}`,
+    Prisma.sql`"lastError" = NULL`,
+    Prisma.sql`"errorCount" = 0`,
+    Prisma.sql`"pollIntervalSeconds" = ${outcome.pollIntervalSeconds}`,
+    // A refresh asked for while the check ran makes the source due again now (the check may have fetched
+    // the feed before the publisher changed it); the lease ends either way.
+    Prisma.sql`"nextCheckAt" = CASE WHEN "refreshRequestedAt" IS NULL THEN ${timestamp(outcome.nextCheckAt)} ELSE ${timestamp(now)} END`,
+    Prisma.sql`"checkLeaseUntil" = NULL`,
+    Prisma.sql`"refreshRequestedAt" = NULL`,
+    Prisma.sql`"updatedAt" = ${now}`,
+  ];
+  if (outcome.etag !== undefined) assignments.push(Prisma.sql`"etag" = ${outcome.etag}`);
+  if (outcome.lastModified !== undefined) assignments.push(Prisma.sql`"lastModified" = ${outcome.lastModified}`);
+  if (outcome.siteUrl) assignments.push(Prisma.sql`"siteUrl" = ${outcome.siteUrl}`);
+  if (outcome.websubHub !== undefined) assignments.push(Prisma.sql`"websubHub" = ${outcome.websubHub}`);
+  if (outcome.feedUrl) {
+    // Another source may already hold the new URL; then keep ours rather than fail the whole update.
+    const taken = await findSourceIdByFeedUrl(outcome.feedUrl, db);
+    if (taken === null) assignments.push(Prisma.sql`"feedUrl" = ${outcome.feedUrl}`);
+  }
+  await db.$executeRaw`UPDATE "Source" SET ${Prisma.join(assignments)} WHERE "id" = ${sourceId}`;
+}
+
+/** A check answered 304 Not Modified: only the schedule and the health fields change. */
+export type NotModifiedOutcome = { sourceId: number; fetchedAt: Date; nextCheckAt: Date; pollIntervalSeconds: number };
+
+/**
+ * Records many 304 checks in one statement. Most checks of a large source list end this way, and one
+ * statement for a batch costs about what one Prisma update costs for a single source.
+ */
+export async function recordNotModified(outcomes: NotModifiedOutcome[], db: Db = getDb()): Promise<void> {
+  const postgres = dbKind(db) === "postgresql";
+  // PostgreSQL cannot infer a parameter's type inside CASE … THEN, so it is cast; SQLite takes it as is.
+  const typed = (value: unknown, pgType: "TIMESTAMP(3)" | "INTEGER") => (postgres ? Prisma.sql`CAST(${value} AS ${Prisma.raw(pgType)})` : Prisma.sql`${value}`);
+  const now = new Date();
+  // Per source: four CASE arms of two parameters each, and its id in the IN list.
+  for (const chunk of chunked(outcomes, 9)) {
+    const caseOf = (pick: (outcome: NotModifiedOutcome) => unknown, pgType: "TIMESTAMP(3)" | "INTEGER") =>
+      Prisma.sql`CASE "id" ${Prisma.join(
+        chunk.map((outcome) => Prisma.sql`WHEN ${outcome.sourceId} THEN ${typed(pick(outcome), pgType)}`),
+        " ",
+      )} END`;
+    await db.$executeRaw`UPDATE "Source" SET
+        "lastFetchedAt" = ${caseOf((outcome) => outcome.fetchedAt, "TIMESTAMP(3)")},
+        "lastSuccessAt" = ${caseOf((outcome) => outcome.fetchedAt, "TIMESTAMP(3)")},
+        "nextCheckAt" = CASE WHEN "refreshRequestedAt" IS NULL THEN ${caseOf((outcome) => outcome.nextCheckAt, "TIMESTAMP(3)")} ELSE ${typed(now, "TIMESTAMP(3)")} END,
+        "checkLeaseUntil" = NULL, "refreshRequestedAt" = NULL,
+        "pollIntervalSeconds" = ${caseOf((outcome) => outcome.pollIntervalSeconds, "INTEGER")},
+        "lastError" = NULL, "errorCount" = 0, "updatedAt" = ${typed(now, "TIMESTAMP(3)")}
+      WHERE "id" IN (${Prisma.join(chunk.map((outcome) => outcome.sourceId))})`;
+  }
+}
+
+/**
+ * Makes the source due now (for POST /api/sources/:id/refresh). Returns false when it does not exist. Also
+ * records the request, so that the outcome of a check still being written (a 304 is written after its check
+ * has ended, lib/ingest/scheduler.ts) keeps the source due instead of scheduling it later; the next claim
+ * clears it.
+ */
+export async function markSourceDue(sourceId: number, db: Db = getDb()): Promise<boolean> {
+  const now = new Date();
+  const { count } = await db.source.updateMany({ where: { id: sourceId }, data: { nextCheckAt: now, refreshRequestedAt: now } });
+  return count === 1;
+}
