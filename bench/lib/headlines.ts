@@ -1,6 +1,6 @@
-// Plausible, varied headlines. Realistic word overlap matters: story clustering (lib/db/clusters.ts) runs a
-// full-text query per new article, and "Fixture story 12 from feed" titles, which all share their words,
-// would make that query pathologically slow and the bench unrepresentative.
+// Plausible, varied headlines. Realistic word overlap matters: the story desk matches every new article with
+// stored ones by the words they share (lib/domain/story-matching), and "Fixture story 12 from feed" titles,
+// which all share their words, would make that matching unrepresentative.
 import { prng } from "./util";
 
 const SUBJECTS = "Council,Minister,Central bank,Union,Court,Regulator,Senate,Mayor,Police,Airline,Hospital,University,Coalition,Opposition,Startup,Carmaker,Chipmaker,Retailer,Insurer,Utility,Studio,League,Club,Scientists,Researchers,Farmers,Teachers,Nurses,Doctors,Pilots,Residents,Investors,Prosecutors,Lawmakers,Voters,Officials,Engineers,Museum,Orchestra,Refinery".split(",");

@@ -9,7 +9,7 @@ import { renderRss, startFixtureFeedServer, type FixtureFeedServer, type Fixture
 import { eventually, type RunningServer } from "../helpers/newswire-server";
 import { FixtureSource, NewswireClient, startTestServer, uniqueName, type SourceHealth } from "../helpers/newswire-client";
 
-/** The server's own fetch budget (lib/ingest/fetch-feed.ts DEFAULT_TIMEOUT_MS); not configurable from outside. */
+/** The server's own fetch budget (DEFAULT_TIMEOUT_MS in lib/ingest/fetch/index.ts); not configurable from outside. */
 const FETCH_TIMEOUT_MS = 15_000;
 
 let server: RunningServer;
