@@ -77,6 +77,14 @@ describe("parseEnv", () => {
       fs.writeFileSync(path.join(dir, "a-file"), "");
       expect(() => parseEnv({ DATABASE_URL: `file:${dir}/a-file/news.db` })).toThrow(/a-file is not a directory/);
       expect(() => parseEnv({ DATABASE_URL: `file:${dir}` })).toThrow(/is not a regular file/);
+      // A file that is something else (a typo pointing at a config file, a log): refused by name, not by a
+      // migration error of Prisma's many lines later.
+      fs.writeFileSync(path.join(dir, "notes.txt"), "not a database at all, just text\n");
+      expect(() => parseEnv({ DATABASE_URL: `file:${dir}/notes.txt` })).toThrow(/DATABASE_URL: .*notes\.txt is not a SQLite database/);
+      // An empty file is an empty database to SQLite, and a real one is fine.
+      expect(parseEnv({ DATABASE_URL: `file:${dir}/a-file` }).databaseUrl).toBe(`file:${dir}/a-file`);
+      fs.writeFileSync(path.join(dir, "real.db"), Buffer.concat([Buffer.from("SQLite format 3\0"), Buffer.alloc(84)]));
+      expect(parseEnv({ DATABASE_URL: `file:${dir}/real.db` }).databaseUrl).toBe(`file:${dir}/real.db`);
       // A path to be created is fine, and checking it creates nothing.
       expect(parseEnv({ DATABASE_URL: `file:${dir}/sub/news.db` }).databaseUrl).toBe(`file:${dir}/sub/news.db`);
       expect(fs.existsSync(path.join(dir, "sub"))).toBe(false);
