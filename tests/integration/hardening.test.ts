@@ -226,6 +226,11 @@ describe("bodies and slow clients", () => {
     expectJsonError(await api.request("GET", `/?q=${"a".repeat(9000)}`), 414, "uri_too_long");
   });
 
+  it("refuses request headers over 16 KiB with 431, and takes them just under it", async () => {
+    expect((await rawRequest(server.port, "GET", "/about", { "x-padding": "a".repeat(17 * 1024) }, null)).status).toBe(431);
+    expect((await api.request("GET", "/about", { headers: { "x-padding": "a".repeat(15 * 1024) } })).status).toBe(200);
+  });
+
   it("cuts off a client that never finishes its headers", async () => {
     const closedAfter = await new Promise<string>((resolve, reject) => {
       const socket = net.connect(server.port, "127.0.0.1", () => socket.write("GET / HTTP/1.1\r\nHost: x\r\nX-Slow: "));
