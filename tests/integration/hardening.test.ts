@@ -209,6 +209,27 @@ describe("bodies and slow clients", () => {
     expect(JSON.parse(response.body)).toMatchObject({ error: { code: "payload_too_large" } });
   });
 
+  it.each([
+    ["POST", "/api/sources", 16 * 1024],
+    ["POST", "/api/opml", 2 * 1024 * 1024],
+    ["POST", "/api/websub/1", 2 * 1024 * 1024],
+    ["POST", "/admin", 2 * 1024 * 1024 + 64 * 1024],
+    ["POST", "/api/sources/1/refresh", 1024],
+    ["DELETE", "/api/sources/1", 1024],
+    ["POST", "/about", 1024],
+  ])("caps %s %s at %i bytes: one byte more is 413", async (method, path, cap) => {
+    const over = await rawRequest(server.port, method, path, { "content-type": "application/octet-stream", "content-length": String(cap + 1) }, null);
+    expect(over.status, path).toBe(413);
+    expect(JSON.parse(over.body)).toMatchObject({ error: { code: "payload_too_large", message: expect.stringContaining(String(cap)) } });
+  });
+
+  it("reads a body of exactly its route's cap", async () => {
+    const padding = 16 * 1024 - JSON.stringify({ url: "not a url", pad: "" }).length;
+    const body = JSON.stringify({ url: "not a url", pad: "p".repeat(padding) });
+    expect(Buffer.byteLength(body)).toBe(16 * 1024);
+    expectJsonError(await api.request("POST", "/api/sources", { admin: true, body }), 400, "invalid_body");
+  });
+
   it("refuses a body without a length as soon as it passes the cap", async () => {
     const chunks = Array.from({ length: 40 }, () => Buffer.alloc(64 * 1024, 0x20));
     const response = await rawRequest(server.port, "POST", "/api/opml", { "content-type": "text/xml", "transfer-encoding": "chunked", authorization: "Bearer test-admin-token-0123456789" }, chunks);
