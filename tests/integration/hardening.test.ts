@@ -135,6 +135,26 @@ describe("security headers", () => {
     }
   });
 
+  it("adds Strict-Transport-Security, and secure websockets in the policy, when PUBLIC_URL is https", async () => {
+    const databaseUrl = tempDatabaseUrl("https");
+    const secure = await startNewswire({ env: { DATABASE_URL: databaseUrl, PUBLIC_URL: "https://news.example.com" } });
+    try {
+      const client = new NewswireClient(secure.url);
+      for (const path of ["/", "/about", "/about"]) {
+        const response = await client.request("GET", path);
+        expect(response.status, path).toBe(200);
+        expect(response.headers.get("strict-transport-security"), path).toMatch(/^max-age=\d{8,}/);
+        const policy = response.headers.get("content-security-policy") ?? "";
+        expect(policy, path).toContain("connect-src 'self' wss://news.example.com");
+        expect(policy, path).toContain("upgrade-insecure-requests");
+        expect(policy, path).not.toMatch(/unsafe-eval/);
+      }
+    } finally {
+      await secure.stop();
+      removeDatabase(databaseUrl);
+    }
+  }, 120_000);
+
   it("serves a cached page with the policy it was rendered with", async () => {
     await api.request("GET", "/about");
     const cached = await api.request("GET", "/about");
