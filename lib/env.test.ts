@@ -70,6 +70,13 @@ describe("parseEnv", () => {
     expect(parseEnv({ ADMIN_TOKEN: "a".repeat(24) }).adminToken).toBe("a".repeat(24));
   });
 
+  it("refuses an ADMIN_TOKEN no request could carry: blank, or with whitespace at either end (HTTP trims it)", () => {
+    for (const token of [" ".repeat(30), `${"k".repeat(30)} `, `\t${"k".repeat(30)}`, `${"k".repeat(30)}\n`]) {
+      expect(() => parseEnv({ ADMIN_TOKEN: token }), JSON.stringify(token)).toThrow(/ADMIN_TOKEN: .*whitespace/);
+    }
+    expect(parseEnv({ ADMIN_TOKEN: "twenty four chars, spaced" }).adminToken).toBe("twenty four chars, spaced");
+  });
+
   it("names the place a SQLite DATABASE_URL cannot use", () => {
     expect(() => parseEnv({ DATABASE_URL: "file:/proc/kmsg" })).toThrow(/DATABASE_URL: .*\/proc\/kmsg is on a kernel pseudo-filesystem/);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "newswire-env-"));
