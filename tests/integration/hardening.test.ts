@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import Database from "better-sqlite3";
 import { computeCacheBustingSearchParam } from "next/dist/shared/lib/router/utils/cache-busting-search-param";
 import { startFixtureFeedServer, type FixtureFeedServer } from "../helpers/fixture-feed-server";
-import { startNewswire, tempDatabaseUrl, type RunningServer } from "../helpers/newswire-server";
+import { NewswireExitedError, startNewswire, tempDatabaseUrl, type RunningServer } from "../helpers/newswire-server";
 import { FixtureSource, NewswireClient, removeDatabase, startTestServer, type HttpResult } from "../helpers/newswire-client";
 import { RSC_KEY_HEADERS } from "../../lib/http/page-cache";
 
@@ -346,6 +346,27 @@ describe("refused at start", () => {
     );
     expect(failed).toMatch(message);
     if (variable === "ADMIN_TOKEN") expect(failed).not.toContain(value);
+  });
+
+  it.each([
+    ["a port another process holds", () => ({ PORT: String(server.port), HOST: "127.0.0.1" }), /^newswire failed to start: cannot listen on HOST=127\.0\.0\.1 PORT=\d+: the port is in use/m],
+    ["an address this machine does not have", () => ({ HOST: "203.0.113.250" }), /^newswire failed to start: cannot listen on HOST=203\.0\.113\.250 PORT=\d+: /m],
+    ["a host name that does not resolve", () => ({ HOST: "no-such-host.invalid" }), /^newswire failed to start: cannot listen on HOST=no-such-host\.invalid PORT=\d+: /m],
+  ])("%s stops the start with one line naming PORT and HOST", async (_case, env, message) => {
+    const databaseUrl = tempDatabaseUrl("listen");
+    const failed = await startNewswire({ env: { ...env(), DATABASE_URL: databaseUrl }, timeoutMs: 60_000 })
+      .then(
+        async (running) => {
+          await running.stop();
+          return null;
+        },
+        (error: unknown) => error,
+      )
+      .finally(() => removeDatabase(databaseUrl));
+    expect(failed).toBeInstanceOf(NewswireExitedError);
+    const { stderr } = failed as NewswireExitedError;
+    expect(stderr).toMatch(message);
+    expect(stderr).not.toMatch(/^\s+at /m);
   });
 });
 
