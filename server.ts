@@ -234,7 +234,7 @@ async function main(): Promise<void> {
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    server.once("error", (error: NodeJS.ErrnoException) => reject(new ListenError(env.host, env.port, error)));
     server.listen(env.port, env.host, () => resolve());
   });
   const address = server.address();
@@ -319,8 +319,26 @@ function answerDraining(req: http.IncomingMessage, res: http.ServerResponse): bo
   return true;
 }
 
+/** PORT and HOST are checked by form in lib/env.ts; whether this machine can listen there shows only here. */
+class ListenError extends Error {
+  constructor(host: string | undefined, port: number, cause: NodeJS.ErrnoException) {
+    const why =
+      cause.code === "EADDRINUSE"
+        ? "the port is in use (another process listens there)"
+        : cause.code === "EADDRNOTAVAIL"
+          ? "this machine has no such address"
+          : cause.code === "EACCES"
+            ? "not allowed to listen there (a port below 1024 needs privileges)"
+            : cause.code === "ENOTFOUND" || cause.code === "EAI_AGAIN"
+              ? "the host name does not resolve"
+              : cause.message;
+    super(`cannot listen on HOST=${host ?? "(all interfaces)"} PORT=${port}: ${why} (${cause.code ?? "error"})`);
+    this.name = "ListenError";
+  }
+}
+
 main().catch((error: unknown) => {
-  if (error instanceof InstanceConflictError || error instanceof RedisUnavailableError) {
+  if (error instanceof InstanceConflictError || error instanceof RedisUnavailableError || error instanceof ListenError) {
     // Configuration problems an operator fixes: one clear line, no stack.
     process.stderr.write(`newswire failed to start: ${error.message}\n`);
     process.exit(1);

@@ -70,6 +70,13 @@ describe("parseEnv", () => {
     expect(parseEnv({ ADMIN_TOKEN: "a".repeat(24) }).adminToken).toBe("a".repeat(24));
   });
 
+  it("refuses an ADMIN_TOKEN no request could carry: blank, or with whitespace at either end (HTTP trims it)", () => {
+    for (const token of [" ".repeat(30), `${"k".repeat(30)} `, `\t${"k".repeat(30)}`, `${"k".repeat(30)}\n`]) {
+      expect(() => parseEnv({ ADMIN_TOKEN: token }), JSON.stringify(token)).toThrow(/ADMIN_TOKEN: .*whitespace/);
+    }
+    expect(parseEnv({ ADMIN_TOKEN: "twenty four chars, spaced" }).adminToken).toBe("twenty four chars, spaced");
+  });
+
   it("names the place a SQLite DATABASE_URL cannot use", () => {
     expect(() => parseEnv({ DATABASE_URL: "file:/proc/kmsg" })).toThrow(/DATABASE_URL: .*\/proc\/kmsg is on a kernel pseudo-filesystem/);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "newswire-env-"));
@@ -77,6 +84,14 @@ describe("parseEnv", () => {
       fs.writeFileSync(path.join(dir, "a-file"), "");
       expect(() => parseEnv({ DATABASE_URL: `file:${dir}/a-file/news.db` })).toThrow(/a-file is not a directory/);
       expect(() => parseEnv({ DATABASE_URL: `file:${dir}` })).toThrow(/is not a regular file/);
+      // A file that is something else (a typo pointing at a config file, a log): refused by name, not by a
+      // migration error of Prisma's many lines later.
+      fs.writeFileSync(path.join(dir, "notes.txt"), "not a database at all, just text\n");
+      expect(() => parseEnv({ DATABASE_URL: `file:${dir}/notes.txt` })).toThrow(/DATABASE_URL: .*notes\.txt is not a SQLite database/);
+      // An empty file is an empty database to SQLite, and a real one is fine.
+      expect(parseEnv({ DATABASE_URL: `file:${dir}/a-file` }).databaseUrl).toBe(`file:${dir}/a-file`);
+      fs.writeFileSync(path.join(dir, "real.db"), Buffer.concat([Buffer.from("SQLite format 3\0"), Buffer.alloc(84)]));
+      expect(parseEnv({ DATABASE_URL: `file:${dir}/real.db` }).databaseUrl).toBe(`file:${dir}/real.db`);
       // A path to be created is fine, and checking it creates nothing.
       expect(parseEnv({ DATABASE_URL: `file:${dir}/sub/news.db` }).databaseUrl).toBe(`file:${dir}/sub/news.db`);
       expect(fs.existsSync(path.join(dir, "sub"))).toBe(false);

@@ -44,6 +44,11 @@ const envSchema = z
       .optional()
       .refine((token) => token === undefined || token === "" || token.length >= ADMIN_TOKEN_MIN_LENGTH, {
         message: `must be at least ${ADMIN_TOKEN_MIN_LENGTH} characters: it alone guards /admin and the admin API from the whole internet, so it must be too long to guess (e.g. \`openssl rand -base64 32\`)`,
+      })
+      // HTTP trims a header value, and the Bearer scheme skips the blanks after it: a token that starts or ends
+      // with whitespace (a pasted newline, say) could never be sent, and admin would be locked for good.
+      .refine((token) => token === undefined || token === "" || token.trim() === token, {
+        message: "must not start or end with whitespace: no Authorization header can carry it (HTTP trims header values)",
       }),
     POLL_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
     /** How long a check owns its source; a killed instance's sources wait this long for another to take them. */

@@ -56,6 +56,27 @@ function isWritable(target: string): boolean {
   }
 }
 
+const SQLITE_HEADER = Buffer.from("SQLite format 3\0", "latin1");
+
+/**
+ * An existing file SQLite can open as a database: empty (SQLite makes it one) or starting with its header.
+ * Anything else (a config file, a log named by mistake) would only fail later, in a migration error of many lines.
+ */
+function looksLikeSqlite(file: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, "r");
+    const head = Buffer.alloc(SQLITE_HEADER.length);
+    const read = fs.readSync(fd, head, 0, head.length, 0);
+    return read === 0 || (read === head.length && head.equals(SQLITE_HEADER));
+  } catch {
+    // Unreadable: the writability check above or SQLite itself says why.
+    return true;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
 /**
  * Why a `file:` URL cannot hold the database, or null when it can: the path must be a regular file (or not
  * exist yet) in a directory we may write, on a real filesystem. Checked at start so that, say,
@@ -76,6 +97,7 @@ export function sqliteLocationProblem(url: string): string | null {
     if (!stat.isFile()) return `${absolute} is not a regular file`;
     if (onPseudoFilesystem(absolute)) return `${absolute} is on a kernel pseudo-filesystem (such as /proc or /sys), not a regular file path`;
     if (!isWritable(absolute)) return `${absolute} is not writable`;
+    if (!looksLikeSqlite(absolute)) return `${absolute} is not a SQLite database (it has no SQLite header)`;
     return null;
   }
   // Not there yet: it will be created, with its missing parent folders, under the nearest existing one.

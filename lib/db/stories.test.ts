@@ -45,3 +45,16 @@ describe("saveStoryBatch and listStoryArticles", () => {
     expect(articles[1].publishedAt).toBe(new Date(articles[1].publishedAt).toISOString());
   });
 });
+
+describe("a batch of a whole large feed", () => {
+  it("creates and assigns 1,000 stories in one batch (past SQLite's parameter limit)", async () => {
+    const many = Array.from({ length: 1_000 }, (_, i) => candidate({ title: `Briefing number ${i} of a large feed`, url: `https://big.example/${i}` }));
+    const { inserted } = await insertNewArticles(sources[1], many);
+    expect(inserted).toHaveLength(1_000);
+    const created = inserted.map((article) => ({ id: article.id, slug: `big-${article.id}`, title: article.title, leadArticleId: article.id, firstSeenAt: new Date() }));
+    const touched = await saveStoryBatch({ created, assignments: inserted.map((article) => ({ articleId: article.id, storyId: article.id })), merges: [] });
+    expect(touched).toHaveLength(1_000);
+    const rows = await findStoryRowsByIds(inserted.map((article) => article.id));
+    expect(rows).toHaveLength(1_000);
+  });
+});

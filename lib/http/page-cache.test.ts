@@ -171,6 +171,28 @@ describe("page cache", () => {
     expect(renders()).toBe(5);
   });
 
+  it("keeps no page larger than its body bound, and keeps one at the bound", async () => {
+    const cache = createPageCache({ findPage: () => pages[1], maxBodyBytes: 1_000 });
+    let renders = 0;
+    const server2 = http.createServer((req, res) => {
+      if (cache.handle(req, res)) return;
+      renders += 1;
+      // "<html>" and "</html>" are 13 bytes of each page.
+      page("z".repeat(req.url === "/articles/big" ? 988 : 987))(res);
+    });
+    await new Promise<void>((resolve) => server2.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(server2.address() as AddressInfo).port}`;
+    const get = (slug: string) => fetch(`${base}/articles/${slug}`, { headers: { "accept-encoding": "identity" } }).then((response) => response.text());
+    try {
+      for (const slug of ["big", "big", "fits", "fits"]) await get(slug);
+      expect((await get("big")).length).toBe(1_001);
+      // big (1,001 bytes) rendered every time; fits (1,000) once.
+      expect(renders).toBe(4);
+    } finally {
+      server2.close();
+    }
+  });
+
   it("bounds what it holds: oldest entries go first", async () => {
     const cache = createPageCache({ findPage: () => pages[1], maxTotalBytes: 1_000 });
     let renders = 0;

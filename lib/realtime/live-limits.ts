@@ -52,25 +52,37 @@ export function createLiveLimits(options: LiveLimitsOptions): LiveLimits {
   async function acquire(req: IncomingMessage): Promise<LiveSlot | Refusal> {
     if (options.total > 0 && total >= options.total) return { refused: "The server has as many live readers as it can take; try again later" };
     const address = options.addressOf(req);
+    // Both counts are taken before the shared count is asked (an await): a burst of connections arriving
+    // together must not all pass the checks before any of them is counted.
+    total += 1;
     const held = byAddress.get(address) ?? 0;
+    byAddress.set(address, held + 1);
+    const giveBack = () => {
+      total -= 1;
+      const left = (byAddress.get(address) ?? 1) - 1;
+      if (left <= 0) byAddress.delete(address);
+      else byAddress.set(address, left);
+    };
     let countedShared = false;
     if (options.perAddress > 0) {
+      if (!shared && held >= options.perAddress) {
+        giveBack();
+        return overCap();
+      }
       const sharedAnswer = shared ? await shared.acquire(address, options.perAddress) : null;
-      if (sharedAnswer === false) return overCap();
-      if (sharedAnswer === null && held >= options.perAddress) return overCap();
+      // Unavailable (Redis down): this instance's own count is the cap.
+      if (sharedAnswer === false || (sharedAnswer === null && held >= options.perAddress)) {
+        giveBack();
+        return overCap();
+      }
       countedShared = sharedAnswer === true;
     }
-    byAddress.set(address, (byAddress.get(address) ?? 0) + 1);
-    total += 1;
     let released = false;
     return {
       release() {
         if (released) return;
         released = true;
-        total -= 1;
-        const left = (byAddress.get(address) ?? 1) - 1;
-        if (left <= 0) byAddress.delete(address);
-        else byAddress.set(address, left);
+        giveBack();
         if (countedShared) shared?.release(address);
       },
     };

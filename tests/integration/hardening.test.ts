@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import Database from "better-sqlite3";
 import { computeCacheBustingSearchParam } from "next/dist/shared/lib/router/utils/cache-busting-search-param";
 import { startFixtureFeedServer, type FixtureFeedServer } from "../helpers/fixture-feed-server";
-import { startNewswire, tempDatabaseUrl, type RunningServer } from "../helpers/newswire-server";
+import { NewswireExitedError, startNewswire, tempDatabaseUrl, type RunningServer } from "../helpers/newswire-server";
 import { FixtureSource, NewswireClient, removeDatabase, startTestServer, type HttpResult } from "../helpers/newswire-client";
 import { RSC_KEY_HEADERS } from "../../lib/http/page-cache";
 
@@ -135,6 +135,26 @@ describe("security headers", () => {
     }
   });
 
+  it("adds Strict-Transport-Security, and secure websockets in the policy, when PUBLIC_URL is https", async () => {
+    const databaseUrl = tempDatabaseUrl("https");
+    const secure = await startNewswire({ env: { DATABASE_URL: databaseUrl, PUBLIC_URL: "https://news.example.com" } });
+    try {
+      const client = new NewswireClient(secure.url);
+      for (const path of ["/", "/about", "/about"]) {
+        const response = await client.request("GET", path);
+        expect(response.status, path).toBe(200);
+        expect(response.headers.get("strict-transport-security"), path).toMatch(/^max-age=\d{8,}/);
+        const policy = response.headers.get("content-security-policy") ?? "";
+        expect(policy, path).toContain("connect-src 'self' wss://news.example.com");
+        expect(policy, path).toContain("upgrade-insecure-requests");
+        expect(policy, path).not.toMatch(/unsafe-eval/);
+      }
+    } finally {
+      await secure.stop();
+      removeDatabase(databaseUrl);
+    }
+  }, 120_000);
+
   it("serves a cached page with the policy it was rendered with", async () => {
     await api.request("GET", "/about");
     const cached = await api.request("GET", "/about");
@@ -209,6 +229,27 @@ describe("bodies and slow clients", () => {
     expect(JSON.parse(response.body)).toMatchObject({ error: { code: "payload_too_large" } });
   });
 
+  it.each([
+    ["POST", "/api/sources", 16 * 1024],
+    ["POST", "/api/opml", 2 * 1024 * 1024],
+    ["POST", "/api/websub/1", 2 * 1024 * 1024],
+    ["POST", "/admin", 2 * 1024 * 1024 + 64 * 1024],
+    ["POST", "/api/sources/1/refresh", 1024],
+    ["DELETE", "/api/sources/1", 1024],
+    ["POST", "/about", 1024],
+  ])("caps %s %s at %i bytes: one byte more is 413", async (method, path, cap) => {
+    const over = await rawRequest(server.port, method, path, { "content-type": "application/octet-stream", "content-length": String(cap + 1) }, null);
+    expect(over.status, path).toBe(413);
+    expect(JSON.parse(over.body)).toMatchObject({ error: { code: "payload_too_large", message: expect.stringContaining(String(cap)) } });
+  });
+
+  it("reads a body of exactly its route's cap", async () => {
+    const padding = 16 * 1024 - JSON.stringify({ url: "not a url", pad: "" }).length;
+    const body = JSON.stringify({ url: "not a url", pad: "p".repeat(padding) });
+    expect(Buffer.byteLength(body)).toBe(16 * 1024);
+    expectJsonError(await api.request("POST", "/api/sources", { admin: true, body }), 400, "invalid_body");
+  });
+
   it("refuses a body without a length as soon as it passes the cap", async () => {
     const chunks = Array.from({ length: 40 }, () => Buffer.alloc(64 * 1024, 0x20));
     const response = await rawRequest(server.port, "POST", "/api/opml", { "content-type": "text/xml", "transfer-encoding": "chunked", authorization: "Bearer test-admin-token-0123456789" }, chunks);
@@ -224,6 +265,11 @@ describe("bodies and slow clients", () => {
 
   it("answers a request target over 8 KiB with 414", async () => {
     expectJsonError(await api.request("GET", `/?q=${"a".repeat(9000)}`), 414, "uri_too_long");
+  });
+
+  it("refuses request headers over 16 KiB with 431, and takes them just under it", async () => {
+    expect((await rawRequest(server.port, "GET", "/about", { "x-padding": "a".repeat(17 * 1024) }, null)).status).toBe(431);
+    expect((await api.request("GET", "/about", { headers: { "x-padding": "a".repeat(15 * 1024) } })).status).toBe(200);
   });
 
   it("cuts off a client that never finishes its headers", async () => {
@@ -259,7 +305,8 @@ describe("search", () => {
 describe("failures in handlers", () => {
   it("logs every 500 once, with the request id it answered with", async () => {
     const databaseUrl = tempDatabaseUrl("broken");
-    const broken = await startNewswire({ env: { DATABASE_URL: databaseUrl } });
+    // LOG_LEVEL unset, as an operator runs it: Next's bundled copy of the logger once stayed silent then.
+    const broken = await startNewswire({ env: { DATABASE_URL: databaseUrl, LOG_LEVEL: undefined } });
     try {
       const client = new NewswireClient(broken.url);
       // The articles table disappears under the running server: the API route and the page both fail.
@@ -299,6 +346,27 @@ describe("refused at start", () => {
     );
     expect(failed).toMatch(message);
     if (variable === "ADMIN_TOKEN") expect(failed).not.toContain(value);
+  });
+
+  it.each([
+    ["a port another process holds", () => ({ PORT: String(server.port), HOST: "127.0.0.1" }), /^newswire failed to start: cannot listen on HOST=127\.0\.0\.1 PORT=\d+: the port is in use/m],
+    ["an address this machine does not have", () => ({ HOST: "203.0.113.250" }), /^newswire failed to start: cannot listen on HOST=203\.0\.113\.250 PORT=\d+: /m],
+    ["a host name that does not resolve", () => ({ HOST: "no-such-host.invalid" }), /^newswire failed to start: cannot listen on HOST=no-such-host\.invalid PORT=\d+: /m],
+  ])("%s stops the start with one line naming PORT and HOST", async (_case, env, message) => {
+    const databaseUrl = tempDatabaseUrl("listen");
+    const failed = await startNewswire({ env: { ...env(), DATABASE_URL: databaseUrl }, timeoutMs: 60_000 })
+      .then(
+        async (running) => {
+          await running.stop();
+          return null;
+        },
+        (error: unknown) => error,
+      )
+      .finally(() => removeDatabase(databaseUrl));
+    expect(failed).toBeInstanceOf(NewswireExitedError);
+    const { stderr } = failed as NewswireExitedError;
+    expect(stderr).toMatch(message);
+    expect(stderr).not.toMatch(/^\s+at /m);
   });
 });
 
