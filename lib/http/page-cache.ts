@@ -42,7 +42,7 @@ const STALE_WHILE_RENDERING_MS = 5_000;
  * The request headers Next 16 varies an RSC payload on: its `Vary` (server/base-server.ts setVaryHeader) is
  * `rsc, next-router-state-tree, next-router-prefetch, next-router-segment-prefetch`; `next-url` is added there
  * for interception routes only, but it is part of the `_rsc` hash Next checks (validateRSCRequestHeaders), so
- * it must reach Next unchanged. tests/integration/page-cache.test.ts checks the Vary header against this list.
+ * it must reach Next unchanged. tests/integration/hardening.test.ts checks the Vary header against this list.
  */
 export const RSC_KEY_HEADERS = ["rsc", "next-router-state-tree", "next-router-prefetch", "next-router-segment-prefetch", "next-url"] as const;
 
