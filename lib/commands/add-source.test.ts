@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFixtureFeedServer, type FixtureFeedServer } from "../../tests/helpers/fixture-feed-server";
 import { useTestDatabase } from "../../tests/helpers/test-database";
 import { onThisThread, type FeedDocument, type FeedProcessor } from "../ingest/parse-pool/processor";
+import { FeedProcessingError, UnavailableError, UnprocessableError } from "../domain/errors";
 import { addSource, parseNewSource } from "./add-source";
 
 let database: Awaited<ReturnType<typeof useTestDatabase>>;
@@ -41,6 +42,16 @@ describe("addSource", () => {
     const source = await addSource({ url: feeds.feedUrl("page"), name: "Harbour page" }, { allowPrivate: true, pollIntervalSeconds: 300, processor });
     expect(processor.parsed).toEqual([feeds.feedUrl("page"), feeds.feedUrl("linked")]);
     expect(source).toMatchObject({ name: "Harbour page", url: feeds.feedUrl("linked") });
+  });
+});
+
+describe("addSource when the parse pool cannot read the feed", () => {
+  const failing = (error: Error): FeedProcessor => ({ parse: () => Promise.reject(error), normalize: onThisThread.normalize });
+
+  it("answers 422 with the pool's reason for a feed too slow or too big to parse, and 503 while the pool is full", async () => {
+    const url = feeds.feedUrl("heavy");
+    await expect(addSource({ url }, { allowPrivate: true, pollIntervalSeconds: 300, processor: failing(new FeedProcessingError("Parsing took too long", "parse_timeout")) })).rejects.toMatchObject({ constructor: UnprocessableError, status: 422, code: "parse_timeout" });
+    await expect(addSource({ url }, { allowPrivate: true, pollIntervalSeconds: 300, processor: failing(new FeedProcessingError("The parse queue is full", "parse_busy")) })).rejects.toMatchObject({ constructor: UnavailableError, status: 503, code: "parse_busy" });
   });
 });
 

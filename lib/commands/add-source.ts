@@ -1,7 +1,7 @@
 // The write side behind POST /api/sources: check that a URL is allowed and really a feed (or a page that
 // links to one), then store it. Route handlers call this; it never publishes anything itself.
 import { z } from "zod";
-import { ConflictError, FeedFetchError, FeedParseError, UnprocessableError, ValidationError } from "../domain/errors";
+import { ConflictError, FeedFetchError, FeedParseError, FeedProcessingError, UnavailableError, UnprocessableError, ValidationError } from "../domain/errors";
 import type { SourceHealth } from "../domain/article";
 import { CATEGORY_SLUG_MAX_LENGTH, SLUG_PATTERN, slugify } from "../domain/slug";
 import { findSourceIdByFeedUrl, insertSource, isSourceSlugTaken } from "../db/sources";
@@ -60,6 +60,11 @@ function asUnprocessable(error: unknown, url: string): never {
     throw new UnprocessableError(`${url}: ${error.message}`, code);
   }
   if (error instanceof FeedParseError) throw new UnprocessableError(`${url} is not an RSS, Atom or JSON feed: ${error.message}`, "not_a_feed");
+  if (error instanceof FeedProcessingError) {
+    // A full parse queue is this server's state, not the feed's: try again later.
+    if (error.code === "parse_busy") throw new UnavailableError(error.message, error.code);
+    throw new UnprocessableError(`${url}: ${error.message}`, error.code);
+  }
   throw error;
 }
 

@@ -52,7 +52,7 @@ describe("OPML", () => {
 
   it("refuses XML the parser cannot read with a fixed message that quotes neither the input nor the parser", () => {
     // fast-xml-parser's own message here is 'readTagExp returned undefined at position 12. Context: "<opml>…'.
-    for (const body of ["<opml><body><outline", "<opml><body><outline text='<script>secret</script>"]) {
+    for (const body of ["<opml><body><outline", "<opml><body><outline text='<script>secret</script>", "<opml><body></b></body></opml>", `<opml><body><outline text="A" xmlUrl="https://a.example/feed"></body></opml>`]) {
       let thrown: unknown;
       try {
         readOpml(body);

@@ -1,5 +1,5 @@
 // OPML 2.0 export and import of sources (GET/POST /api/opml).
-import { XMLParser } from "fast-xml-parser";
+import { XMLParser, XMLValidator } from "fast-xml-parser";
 import type { SourceHealth } from "../domain/article";
 import { FeedFetchError, ValidationError } from "../domain/errors";
 import { CATEGORY_SLUG_MAX_LENGTH, slugify } from "../domain/slug";
@@ -137,6 +137,8 @@ export const OPML_NOT_WELL_FORMED = "The OPML document is not well-formed XML";
 export function readOpml(xml: string): OpmlEntry[] {
   if (!/<opml[\s>]/i.test(xml)) throw new ValidationError("Body is not an OPML document", "invalid_opml");
   let document: { opml?: { body?: { outline?: Outline | Outline[] } } };
+  // The parser alone reads past mismatched tags (`<body></b></body>` gave an empty import, not an error).
+  if (XMLValidator.validate(xml) !== true) throw new ValidationError(OPML_NOT_WELL_FORMED, "invalid_opml");
   try {
     document = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", processEntities: true, htmlEntities: true }).parse(xml);
   } catch {

@@ -78,8 +78,21 @@ export class UnavailableError extends AppError {
   }
 }
 
+/**
+ * `instanceof` for the feed errors below checks the name, not the class: Next bundles route handlers with a
+ * copy of this module of their own, and a feed someone adds is parsed by the server's worker pool, whose
+ * errors are instances of the server's copy (a page that is not a feed then answered 500 instead of 422).
+ */
+function isErrorNamed(value: unknown, name: string): boolean {
+  return value instanceof Error && value.name === name;
+}
+
 /** Raised by the fetch stage; `code` says why (blocked_address, too_large, timeout, http_status…). */
 export class FeedFetchError extends Error {
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return isErrorNamed(value, "FeedFetchError");
+  }
+
   constructor(
     message: string,
     readonly code: string,
@@ -93,9 +106,26 @@ export class FeedFetchError extends Error {
 
 /** Raised by the parse stage when the body is not a feed we can read. */
 export class FeedParseError extends Error {
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return isErrorNamed(value, "FeedParseError");
+  }
   readonly code = "not_a_feed";
   constructor(message: string) {
     super(message);
     this.name = "FeedParseError";
+  }
+}
+
+/** A feed's processing failed in the parse pool for a reason other than its content: too slow, pool full, thread died. */
+export class FeedProcessingError extends Error {
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return isErrorNamed(value, "FeedProcessingError");
+  }
+  constructor(
+    message: string,
+    readonly code: "parse_timeout" | "parse_busy" | "parse_crashed",
+  ) {
+    super(message);
+    this.name = "FeedProcessingError";
   }
 }

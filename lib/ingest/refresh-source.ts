@@ -2,14 +2,13 @@
 // Any failure is recorded on the source and returned, never thrown: one bad feed never stops the others.
 import type { Logger } from "pino";
 import type { Article } from "../domain/article";
-import { FeedFetchError, FeedParseError } from "../domain/errors";
+import { FeedFetchError, FeedParseError, FeedProcessingError } from "../domain/errors";
 import { insertNewArticles, type InsertResult } from "../db/articles";
 import { databaseUnavailable } from "../db/client";
 import type { ArticleCandidate, ParsedFeed } from "../domain/feed";
 import { recordFetchOutcome, recordNotModified, type NotModifiedOutcome, type SourceForFetch } from "../db/source-checks";
 import { fetchFeed } from "./fetch";
 import { onThisThread, type FeedProcessor } from "./parse-pool/processor";
-import { FeedProcessingError } from "./parse-pool/pool";
 import { backoffSeconds, nextPollInterval } from "./schedule";
 import type { SeenCheck, SeenItems } from "./seen-items";
 

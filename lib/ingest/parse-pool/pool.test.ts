@@ -2,7 +2,8 @@
 // other feeds when one fails.
 import { afterEach, describe, expect, it } from "vitest";
 import { FeedParseError } from "../../domain/errors";
-import { createParsePool, FeedProcessingError, type ParsePool } from "./pool";
+import { FeedProcessingError } from "../../domain/errors";
+import { createParsePool, type ParsePool } from "./pool";
 import { onThisThread } from "./processor";
 
 const URL = "https://feeds.example/big.xml";

@@ -14,7 +14,7 @@ import path from "node:path";
 import { MessageChannel } from "node:worker_threads";
 import { Piscina } from "piscina";
 import type { ArticleCandidate, ParsedFeed } from "../../domain/feed";
-import { FeedParseError } from "../../domain/errors";
+import { FeedParseError, FeedProcessingError } from "../../domain/errors";
 import type { FeedDocument, FeedProcessor, NormalizeContext } from "./processor";
 import type { WorkerOutcome } from "./worker";
 
@@ -29,16 +29,6 @@ const IDLE_THREAD_MS = 60_000;
 /** How long a thread may take to start (load its code) before its document's own time limit begins. */
 const THREAD_START_ALLOWANCE_MS = 30_000;
 
-/** A feed's check failed in the pool for a reason other than its content: too slow, pool full, thread died. */
-export class FeedProcessingError extends Error {
-  constructor(
-    message: string,
-    readonly code: "parse_timeout" | "parse_busy" | "parse_crashed",
-  ) {
-    super(message);
-    this.name = "FeedProcessingError";
-  }
-}
 
 export type ParsePoolOptions = {
   /** Worker threads; default: cores − 1, between 1 and MAX_THREADS. */
