@@ -397,8 +397,8 @@ async function busCost(context: ScenarioContext): Promise<Part> {
   try {
     // Two databases, two sites of one instance each: they may start together.
     const [withRedis, alone] = await Promise.all([
-      NewswireServer.start({ name: "bus-redis", inspect: true, env: { ...BENCH_LIVE_ENV, DATABASE_URL: databases[0].url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: redisPrefix } }),
-      NewswireServer.start({ name: "bus-alone", inspect: true, env: { ...BENCH_LIVE_ENV, DATABASE_URL: databases[1].url, REDIS_URL: "" } }),
+      NewswireServer.start({ name: "bus-redis", inspect: true, cpuProfDir: context.profileDir, env: { ...BENCH_LIVE_ENV, DATABASE_URL: databases[0].url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: redisPrefix } }),
+      NewswireServer.start({ name: "bus-alone", inspect: true, cpuProfDir: context.profileDir, env: { ...BENCH_LIVE_ENV, DATABASE_URL: databases[1].url, REDIS_URL: "" } }),
     ]);
     servers.push(withRedis, alone);
     const targets = [];

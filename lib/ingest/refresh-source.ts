@@ -40,10 +40,16 @@ export type RefreshContext = {
 
 /**
  * Where a check's time went, in milliseconds, logged with "feed refreshed": which stage to look at when a
- * publisher's story is slow to reach readers. `waitMs` is the time before the fetch began (a refresh's claim,
- * the host's turn, a site-wide host slot), measured by the caller.
+ * publisher's story is slow to reach readers. Measured by the caller, before the fetch began: `claimMs`, a
+ * refresh's claim of its source; `turnMs`, waiting for the host's turn (this process's limit, then the
+ * site-wide host slot in Redis).
  */
-export type CheckTimings = { waitMs?: number; fetchMs: number; parseMs: number; normalizeMs: number; storeMs: number };
+export type CheckTimings = { claimMs?: number; turnMs?: number; fetchMs: number; parseMs: number; normalizeMs: number; storeMs: number };
+
+/** What the caller measured before the check (see CheckTimings). */
+export type CheckWait = { claimMs?: number; turnMs: number };
+
+const tenths = (ms: number) => Math.round(ms * 10) / 10;
 
 export type RefreshResult =
   | { status: "updated"; inserted: Article[]; updated: number; hubUrl: string | null; selfUrl: string | null; storeMs: number }
@@ -70,13 +76,13 @@ export async function ingestFeedBody(
   fetchedAt: Date,
   seen?: SeenCheck,
   processor: FeedProcessor = onThisThread,
-): Promise<{ feed: ParsedFeed; candidates: ArticleCandidate[]; stored: InsertResult; timings: Omit<CheckTimings, "waitMs" | "fetchMs"> }> {
+): Promise<{ feed: ParsedFeed; candidates: ArticleCandidate[]; stored: InsertResult; timings: Pick<CheckTimings, "parseMs" | "normalizeMs" | "storeMs"> }> {
   let mark = performance.now();
   const lap = () => {
     const now = performance.now();
     const elapsed = now - mark;
     mark = now;
-    return Math.round(elapsed * 10) / 10;
+    return tenths(elapsed);
   };
   const feed = await processor.parse(document);
   const parseMs = lap();
@@ -90,8 +96,8 @@ export async function ingestFeedBody(
   return { feed, candidates, stored, timings: { parseMs, normalizeMs, storeMs } };
 }
 
-/** `waitedMs`: how long the check waited before this call (see CheckTimings.waitMs). */
-export async function refreshSource(source: SourceForFetch, context: RefreshContext, waitedMs?: number): Promise<RefreshResult> {
+/** `waited`: how long the check waited before this call, as its caller measured it (see CheckTimings). */
+export async function refreshSource(source: SourceForFetch, context: RefreshContext, waited?: CheckWait): Promise<RefreshResult> {
   const now = context.now ?? (() => new Date());
   const fetchedAt = now();
   const log = context.logger.child({ sourceId: source.id, url: source.feedUrl });
@@ -124,7 +130,7 @@ export async function refreshSource(source: SourceForFetch, context: RefreshCont
       return { status: "not-modified" };
     }
 
-    const fetchMs = Math.round((performance.now() - fetchStarted) * 10) / 10;
+    const fetchMs = tenths(performance.now() - fetchStarted);
     const storeStarted = performance.now();
     const { feed, candidates, stored, timings } = await ingestFeedBody(source.id, { body: response.body, contentType: response.contentType, url: response.finalUrl }, fetchedAt, context.seenItems?.forCheck(source.id, source.lastSuccessAt, fetchedAt), context.processor);
     const storeMs = performance.now() - storeStarted;
@@ -134,7 +140,12 @@ export async function refreshSource(source: SourceForFetch, context: RefreshCont
       baseIntervalSeconds: context.baseIntervalSeconds,
       cacheMaxAgeSeconds: response.cacheMaxAgeSeconds,
     });
-    const ms: CheckTimings = { ...(waitedMs === undefined ? {} : { waitMs: Math.round(waitedMs * 10) / 10 }), fetchMs, ...timings };
+    const ms: CheckTimings = {
+      ...(waited?.claimMs === undefined ? {} : { claimMs: tenths(waited.claimMs) }),
+      ...(waited === undefined ? {} : { turnMs: tenths(waited.turnMs) }),
+      fetchMs,
+      ...timings,
+    };
     log.info({ items: feed.items.length, changedItems: candidates.length, inserted: stored.inserted.length, updated: stored.updated, interval, ms }, "feed refreshed");
     if (stored.inserted.length > 0 && context.publish) {
       try {

@@ -84,8 +84,8 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   /** `askedAt`: when a refresh was asked for (performance.now()), so its claim counts as waiting too. */
   async function check(source: SourceForFetch, askedAt?: number): Promise<void> {
     const started = performance.now();
-    const claimMs = askedAt === undefined ? 0 : started - askedAt;
-    const result = await hostLimiter.run(source.feedUrl, async (waitedMs) => ((await holdLease(source.id)) ? refreshSource(source, context, claimMs + waitedMs) : undefined));
+    const claimMs = askedAt === undefined ? undefined : started - askedAt;
+    const result = await hostLimiter.run(source.feedUrl, async (turnMs) => ((await holdLease(source.id)) ? refreshSource(source, context, { claimMs, turnMs }) : undefined));
     if (result) options.onChecked?.(source, result, performance.now() - started);
   }
 
