@@ -129,7 +129,12 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   function start(source: SourceForFetch, askedAt?: number): void {
     checking.add(source.id);
     const task = check(source, askedAt)
-      .catch((error) => logger.error({ err: error, sourceId: source.id, url: source.feedUrl }, "source check crashed"))
+      .catch((error) => {
+        // A check that crashed before its fetch must not keep renewing a lease it no longer uses (while it
+        // ran, no other claim of this source could be taken, so the entry is this check's).
+        waitingClaims.delete(source.id);
+        logger.error({ err: error, sourceId: source.id, url: source.feedUrl }, "source check crashed");
+      })
       .then(async () => {
         checking.delete(source.id);
         // A refresh asked for during the check runs now, after the check's outcome is recorded.
