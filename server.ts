@@ -233,22 +233,6 @@ async function main(): Promise<void> {
     },
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", (error: NodeJS.ErrnoException) => reject(new ListenError(env.host, env.port, error)));
-    server.listen(env.port, env.host, () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : env.port;
-  logger.info({ port, url: env.publicUrl, dev }, "newswire listening");
-
-  if (env.demo) {
-    demo = await attachDemoNewsroom({ port, scheduler, logger, pollIntervalSeconds: env.pollIntervalSeconds, trustOrigin: (origin) => ownFeedOrigins.add(origin) });
-  } else {
-    // A database the demo filled keeps its pictures and story pages served (read-only) after the demo stops.
-    demo = await attachDemoArchive({ port });
-    if (demo) logger.info("serving the demo's pictures and pages: this database holds stories from `npm run demo`");
-  }
-
   let stopping = false;
   async function shutdown(signal: string): Promise<void> {
     if (stopping) return;
@@ -296,8 +280,28 @@ async function main(): Promise<void> {
     logger.info("stopped");
     process.exit(0);
   }
+  // Before listening: a SIGTERM that comes as soon as "newswire listening" is logged (an orchestrator, a
+  // test) must find the handler; it did not while the demo archive was still being looked up, and the default
+  // action killed the process without its shutdown.
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) => reject(new ListenError(env.host, env.port, error)));
+    server.listen(env.port, env.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : env.port;
+  logger.info({ port, url: env.publicUrl, dev }, "newswire listening");
+
+  if (env.demo) {
+    demo = await attachDemoNewsroom({ port, scheduler, logger, pollIntervalSeconds: env.pollIntervalSeconds, trustOrigin: (origin) => ownFeedOrigins.add(origin) });
+  } else {
+    // A database the demo filled keeps its pictures and story pages served (read-only) after the demo stops.
+    demo = await attachDemoArchive({ port });
+    if (demo) logger.info("serving the demo's pictures and pages: this database holds stories from `npm run demo`");
+  }
+
 }
 
 /**

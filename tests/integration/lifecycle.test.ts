@@ -1,6 +1,6 @@
 // The process as an operator sees it: a clean exit on SIGTERM, and a bad environment refused at start with
 // one line naming the variable.
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, tempDatabaseUrl, type RunningServer } from "../helpers/newswire-server";
@@ -17,8 +17,11 @@ const REFUSED_START_BUDGET_MS = 20_000;
 
 type Exit = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number };
 
-/** Runs `node --import tsx server.ts` (what npm start execs) until it exits (or kills it after `timeoutMs`). */
-async function runServer(env: Record<string, string>, timeoutMs = 45_000): Promise<Exit> {
+/**
+ * Runs `node --import tsx server.ts` (what npm start execs) until it exits (or kills it after `timeoutMs`).
+ * `onOutput` sees stdout as it grows, with the process (to signal it at a given moment).
+ */
+async function runServer(env: Record<string, string>, timeoutMs = 45_000, onOutput?: (stdout: string, child: ChildProcess) => void): Promise<Exit> {
   const started = Date.now();
   const databaseUrl = tempDatabaseUrl("lifecycle-env");
   const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
@@ -37,7 +40,10 @@ async function runServer(env: Record<string, string>, timeoutMs = 45_000): Promi
   });
   let stdout = "";
   let stderr = "";
-  child.stdout!.on("data", (chunk) => (stdout += chunk));
+  child.stdout!.on("data", (chunk) => {
+    stdout += chunk;
+    onOutput?.(stdout, child);
+  });
   child.stderr!.on("data", (chunk) => (stderr += chunk));
   const killer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once("exit", (c, s) => resolve([c, s])));
@@ -73,6 +79,20 @@ describe("graceful shutdown", () => {
     expect(messages, output).toContain("stopped");
   });
   // With Socket.IO and SSE clients still connected: the last test of live.test.ts (it has a server at hand).
+
+  it("shuts down cleanly on a SIGTERM sent the moment it logs that it listens", async () => {
+    // An orchestrator may stop an instance as soon as it is up. The handler was installed only after the start's
+    // last steps (the demo archive lookup), so such a SIGTERM took Node's default action: killed, no shutdown.
+    let signalled = false;
+    const exit = await runServer({}, 60_000, (stdout, child) => {
+      if (signalled || !stdout.includes('"msg":"newswire listening"')) return;
+      signalled = true;
+      child.kill("SIGTERM");
+    });
+    expect(signalled).toBe(true);
+    expect({ code: exit.code, signal: exit.signal }, `${exit.stderr}\n${exit.stdout}`).toEqual({ code: 0, signal: null });
+    expect(exit.stdout).toContain('"msg":"stopped"');
+  }, 90_000);
 });
 
 describe("a bad environment", () => {
