@@ -30,18 +30,23 @@ async function openHomepage(browser: Browser, url: string): Promise<Page> {
   const page = await browser.newPage();
   await page.goto(url, { waitUntil: "load" });
   await page.waitForSelector('[data-live-transport="socket"], [data-live-transport="sse"]', { timeout: 20_000 });
-  // Record when each card first exists, keyed by its "(fresh N)" marker, from inside the page. A string, not
-  // a function: tsx's transform would add helpers (__name) that do not exist in the page.
+  // Record when each story first shows, keyed by its "(fresh N)" marker, from inside the page: as a card in the
+  // river, or as the newest headline of the new-stories bar, where an arrival waits while the river's top is in
+  // view (docs/decisions/0017; the reader sees and can open it there). The bar shows only the newest of what
+  // it holds, so the page presses "Show N new stories" as soon as it appears, as a reader would: the held
+  // arrivals join the river as cards. A string, not a function: tsx's transform would add helpers (__name)
+  // that do not exist in the page.
   await page.evaluate(`(() => {
     window.__cards = {};
     const record = () => {
-      for (const card of document.querySelectorAll('[data-testid="article-card"]')) {
-        const key = /\\(fresh [^)]+\\)/.exec(card.textContent || "")?.[0];
-        if (key && !window.__cards[key]) window.__cards[key] = { id: card.getAttribute("data-article-id"), at: Date.now() };
+      for (const shown of document.querySelectorAll('[data-testid="article-card"], [data-testid="new-stories-newest"]')) {
+        const key = /\\(fresh [^)]+\\)/.exec(shown.textContent || "")?.[0];
+        if (key && !window.__cards[key]) window.__cards[key] = { id: shown.getAttribute("data-article-id") ?? shown.getAttribute("href"), at: Date.now() };
       }
+      document.querySelector('[data-testid="new-stories"]')?.click();
     };
     record();
-    new MutationObserver(record).observe(document.body, { childList: true, subtree: true });
+    new MutationObserver(record).observe(document.body, { childList: true, subtree: true, characterData: true });
   })()`);
   return page;
 }
