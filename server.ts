@@ -155,7 +155,7 @@ async function main(): Promise<void> {
     databaseUrl: env.databaseUrl,
     clustered: redis !== undefined,
     logger,
-    onArticlesStored: live.feed.wake,
+    onArticlesStored: (newestId) => live.feed.wake(newestId),
     onSourcesChanged: () => pageCache.invalidate(),
     onStoriesChanged: (ids) => storiesChanged(ids),
   });

@@ -264,6 +264,9 @@ async function sourcesAcrossInstances(context: ScenarioContext, cluster: Site): 
       Number((await db!.query(`SELECT count(*) AS n FROM "Source" WHERE "lastFetchedAt" >= $1 AND "id" BETWEEN $2 AND $3`, [since, measured.first, measured.last])).rows[0].n);
     const articleTotal = async () => Number((await db!.query(`SELECT count(*) AS n FROM "Article"`)).rows[0].n);
     const dbNow = async () => (await db!.query(`SELECT now() AS now`)).rows[0].now as Date;
+    // Transactions committed in the site's database (a statement outside a transaction is one): what a round
+    // costs PostgreSQL, and the instances a round trip each. The statistics are flushed within a second.
+    const transactions = async () => Number((await db!.query(`SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()`)).rows[0].n);
 
     // One source per instance on a host of its own: refreshing it wakes that instance's polling loop without
     // touching a measured source (a refresh of a source being checked would rightly fetch it again).
@@ -295,18 +298,20 @@ async function sourcesAcrossInstances(context: ScenarioContext, cluster: Site): 
       return after[0] - before[0] < 60 && after[1] - before[1] < 60;
     }, context.quick ? 15_000 : 90_000, 0);
 
-    type RoundResult = { sources: number; changed: number; ms: number; completed: boolean; inserted: number; expectedNew: number; requests: number; doubleFetched: number; neverFetched: number; maxInFlightPerHost: number; hostsOverLimit: number; serverCpuMs: [number, number] };
+    type RoundResult = { sources: number; changed: number; ms: number; completed: boolean; inserted: number; expectedNew: number; requests: number; doubleFetched: number; neverFetched: number; maxInFlightPerHost: number; hostsOverLimit: number; serverCpuMs: [number, number]; transactions: number };
     const roundResults: RoundResult[] = [];
     let pick = 0;
     for (let r = 0; r < rounds; r++) {
-      // Exactly 10 % changed, a different tenth each round.
-      const changed = feeds.filter((_, i) => (i + pick) % 10 === 0);
+      // Exactly 10 % changed, a different tenth each round (BENCH_CLUSTER_CHANGED=0: none, to see what the
+      // 304s alone cost).
+      const changed = process.env.BENCH_CLUSTER_CHANGED === "0" ? [] : feeds.filter((_, i) => (i + pick) % 10 === 0);
       pick += 3;
       for (const feed of changed) publish(feed, newItems);
       const before = feeds.map((feed) => feed.host.stats(feed.name).requests);
       for (const host of hosts) host.resetConcurrency();
       const articlesBefore = await articleTotal();
       const cpuBefore = [cpuMsOf(serverPidUnder(a.process.pid)), cpuMsOf(serverPidUnder(b.process.pid))];
+      const transactionsBefore = await transactions();
       const roundStart = await dbNow();
       const stopProfiles = await profileInstances(context, [a, b], `round-${r + 1}`);
       const startedRound = performance.now();
@@ -322,7 +327,8 @@ async function sourcesAcrossInstances(context: ScenarioContext, cluster: Site): 
       const ms = performance.now() - startedRound;
       const cpuAfter = [cpuMsOf(serverPidUnder(a.process.pid)), cpuMsOf(serverPidUnder(b.process.pid))];
       await stopProfiles();
-      await sleep(500); // a second fetch of a source would come right after its first: give it the chance to show
+      await sleep(1000); // a second fetch of a source would come right after its first: give it the chance to show (and the statistics time to be flushed)
+      const roundTransactions = (await transactions()) - transactionsBefore;
       const perSource = feeds.map((feed, i) => feed.host.stats(feed.name).requests - before[i]);
       const maxInFlight = hosts.map((host) => host.maxConcurrentRequests());
       const result: RoundResult = {
@@ -338,8 +344,9 @@ async function sourcesAcrossInstances(context: ScenarioContext, cluster: Site): 
         maxInFlightPerHost: Math.max(...maxInFlight),
         hostsOverLimit: maxInFlight.filter((n) => n > perHostLimit).length,
         serverCpuMs: [round(cpuAfter[0] - cpuBefore[0]), round(cpuAfter[1] - cpuBefore[1])],
+        transactions: roundTransactions,
       };
-      context.log(`round ${r + 1}: ${sourceCount} sources (${changed.length} changed) in ${Math.round(ms)} ms; ${result.requests} fetches, ${result.doubleFetched} sources fetched twice, ${result.neverFetched} never; max in flight per host ${result.maxInFlightPerHost}; ${result.inserted}/${result.expectedNew} new articles; CPU A ${result.serverCpuMs[0]} ms, B ${result.serverCpuMs[1]} ms`);
+      context.log(`round ${r + 1}: ${sourceCount} sources (${changed.length} changed) in ${Math.round(ms)} ms; ${result.requests} fetches, ${result.doubleFetched} sources fetched twice, ${result.neverFetched} never; max in flight per host ${result.maxInFlightPerHost}; ${result.inserted}/${result.expectedNew} new articles; CPU A ${result.serverCpuMs[0]} ms, B ${result.serverCpuMs[1]} ms; ${result.transactions} PostgreSQL transactions`);
       roundResults.push(result);
       await sleep(context.quick ? 500 : 3000);
     }
@@ -353,6 +360,7 @@ async function sourcesAcrossInstances(context: ScenarioContext, cluster: Site): 
       { case: label, measure: "most fetches in flight at one host", value: Math.max(...roundResults.map((result) => result.maxInFlightPerHost)), target: `≤ ${perHostLimit}`, pass: judge(roundResults.every((result) => result.maxInFlightPerHost <= perHostLimit)) },
       { case: label, measure: "new articles stored / published (all rounds)", value: `${roundResults.reduce((sum, result) => sum + result.inserted, 0)} / ${roundResults.reduce((sum, result) => sum + result.expectedNew, 0)}`, target: "(context)", pass: null },
       { case: label, measure: "server CPU per round, A + B (s)", value: round(median(roundResults.map((result) => result.serverCpuMs[0] + result.serverCpuMs[1])) / 1000, 2), target: "(context)", pass: null },
+      { case: label, measure: "PostgreSQL transactions per round (all instances)", value: median(roundResults.map((result) => result.transactions)), target: "(context)", pass: null },
     ];
     return {
       method: [

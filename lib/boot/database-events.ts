@@ -14,8 +14,11 @@ export type DatabaseEventsOptions = {
   /** True when this instance runs with REDIS_URL (one of possibly several). */
   clustered: boolean;
   logger: Logger;
-  /** Some instance stored articles (or notifications may have been missed): read what is new. */
-  onArticlesStored: () => void;
+  /**
+   * Some instance stored articles, up to `newestId` (undefined: notifications may have been missed): read
+   * what is new.
+   */
+  onArticlesStored: (newestId?: number) => void;
   /** Some instance added or removed sources (or notifications may have been missed). */
   onSourcesChanged: () => void;
   /** The story desk changed these stories (undefined: notifications may have been missed). */
@@ -39,6 +42,12 @@ function parseIds(payload: string): number[] | undefined {
   }
 }
 
+/** The newest id an insert notified (articles.ts sends it as text); undefined if it is not one. */
+function parseNewestId(payload: string): number | undefined {
+  const id = Number(payload);
+  return payload !== "" && Number.isSafeInteger(id) && id > 0 ? id : undefined;
+}
+
 export async function openDatabaseEvents(options: DatabaseEventsOptions): Promise<DatabaseEvents> {
   if (databaseKind(options.databaseUrl) !== "postgresql") return { leadership: () => undefined, notifies: false, close: async () => undefined };
   const session = await openDatabaseSession({
@@ -46,7 +55,7 @@ export async function openDatabaseEvents(options: DatabaseEventsOptions): Promis
     mode: options.clustered ? "cluster" : "alone",
     channels: [NEW_ARTICLES_CHANNEL, SOURCES_CHANNEL, STORIES_CHANNEL],
     onNotification: (channel, payload) => {
-      if (channel === NEW_ARTICLES_CHANNEL) options.onArticlesStored();
+      if (channel === NEW_ARTICLES_CHANNEL) options.onArticlesStored(parseNewestId(payload));
       else if (channel === SOURCES_CHANNEL) options.onSourcesChanged();
       else if (channel === STORIES_CHANNEL) options.onStoriesChanged(parseIds(payload));
     },

@@ -9,8 +9,13 @@ export type SharedHostSlots = {
   acquire(host: string, perHost: number): Promise<() => void>;
 };
 
-/** `task` is handed how long it waited for its turn (the local queue and the site-wide slot), in ms. */
-export type HostLimiter = { run<T>(url: string, task: (waitedMs: number) => Promise<T>): Promise<T> };
+/**
+ * `task` is handed how long it waited for its turn (the local queue and the site-wide slot), in ms, and
+ * `fetched`, which gives the turn back before the task ends: the limit is on requests a publisher answers at
+ * once, so a check calls it as soon as the feed's body is read, and its parse and store (tens of ms under
+ * load) no longer keep the host's next fetch waiting. The turn is given back when the task ends in any case.
+ */
+export type HostLimiter = { run<T>(url: string, task: (waitedMs: number, fetched: () => void) => Promise<T>): Promise<T> };
 
 export function hostOf(url: string): string {
   try {
@@ -51,19 +56,23 @@ export function createHostLimiter(perHost: number, shared?: SharedHostSlots): Ho
   }
 
   return {
-    async run<T>(url: string, task: (waitedMs: number) => Promise<T>): Promise<T> {
+    async run<T>(url: string, task: (waitedMs: number, fetched: () => void) => Promise<T>): Promise<T> {
       const host = hostOf(url);
       const asked = performance.now();
       await acquire(host);
-      try {
-        const releaseShared = shared ? await shared.acquire(host, perHost) : undefined;
-        try {
-          return await task(performance.now() - asked);
-        } finally {
-          releaseShared?.();
-        }
-      } finally {
+      let releaseShared: (() => void) | undefined;
+      let givenBack = false;
+      const giveBack = () => {
+        if (givenBack) return;
+        givenBack = true;
+        releaseShared?.();
         release(host);
+      };
+      try {
+        releaseShared = shared ? await shared.acquire(host, perHost) : undefined;
+        return await task(performance.now() - asked, giveBack);
+      } finally {
+        giveBack();
       }
     },
   };

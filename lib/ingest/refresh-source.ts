@@ -46,8 +46,11 @@ export type RefreshContext = {
  */
 export type CheckTimings = { claimMs?: number; turnMs?: number; fetchMs: number; parseMs: number; normalizeMs: number; storeMs: number };
 
-/** What the caller measured before the check (see CheckTimings). */
-export type CheckWait = { claimMs?: number; turnMs: number };
+/**
+ * What the caller measured before the check (see CheckTimings), and `fetched`: called once the publisher has
+ * answered (the body read, or the fetch failed), to give the host's turn to its next fetch.
+ */
+export type CheckWait = { claimMs?: number; turnMs: number; fetched?: () => void };
 
 const tenths = (ms: number) => Math.round(ms * 10) / 10;
 
@@ -110,7 +113,7 @@ export async function refreshSource(source: SourceForFetch, context: RefreshCont
       trustedOrigins: context.trustedOrigins,
       timeoutMs: context.timeoutMs,
       maxBytes: context.maxBytes,
-    });
+    }).finally(() => waited?.fetched?.());
     if (response.status === "not-modified") {
       const interval = nextPollInterval({
         previousSeconds: source.pollIntervalSeconds,

@@ -85,7 +85,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   async function check(source: SourceForFetch, askedAt?: number): Promise<void> {
     const started = performance.now();
     const claimMs = askedAt === undefined ? undefined : started - askedAt;
-    const result = await hostLimiter.run(source.feedUrl, async (turnMs) => ((await holdLease(source.id)) ? refreshSource(source, context, { claimMs, turnMs }) : undefined));
+    const result = await hostLimiter.run(source.feedUrl, async (turnMs, fetched) => ((await holdLease(source.id)) ? refreshSource(source, context, { claimMs, turnMs, fetched }) : undefined));
     if (result) options.onChecked?.(source, result, performance.now() - started);
   }
 
