@@ -5,6 +5,7 @@
 //   GET  /heap  → {"heapUsed": bytes} after two full GCs
 import http from "node:http";
 import { Server } from "socket.io";
+import { wallNow } from "../lib/wall-clock";
 
 const server = http.createServer((req, res) => {
   if (req.method === "POST" && req.url === "/emit") {
@@ -13,7 +14,7 @@ const server = http.createServer((req, res) => {
     req.on("data", (chunk: string) => (body += chunk));
     req.on("end", () => {
       const article = JSON.parse(body) as unknown;
-      const emittedAt = performance.timeOrigin + performance.now();
+      const emittedAt = wallNow();
       io.emit("article:new", article);
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ emittedAt, clients: io.engine.clientsCount }));
     });

@@ -4,6 +4,7 @@
 //   POST /emit  body = Article JSON → one `event: article` to every client; answers {"emittedAt": <wall ms>}
 //   GET  /heap  → {"heapUsed": bytes} after two full GCs
 import http from "node:http";
+import { wallNow } from "../lib/wall-clock";
 
 const clients = new Set<http.ServerResponse>();
 
@@ -29,7 +30,7 @@ const server = http.createServer((req, res) => {
     req.on("data", (chunk: string) => (body += chunk));
     req.on("end", () => {
       const article = JSON.parse(body) as { cursor: string };
-      const emittedAt = performance.timeOrigin + performance.now();
+      const emittedAt = wallNow();
       const event = `event: article\nid: ${article.cursor}\ndata: ${JSON.stringify(article)}\n\n`;
       for (const client of clients) client.write(event);
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ emittedAt, clients: clients.size }));

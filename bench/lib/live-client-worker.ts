@@ -6,6 +6,7 @@
 import http from "node:http";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { io, type Socket } from "socket.io-client";
+import { wallNow } from "./wall-clock";
 
 type Transport = "socketio" | "sse";
 
@@ -34,7 +35,7 @@ let lastError = "";
 const eventLoop = monitorEventLoopDelay({ resolution: 5 });
 eventLoop.enable();
 
-const now = () => performance.timeOrigin + performance.now();
+const now = wallNow;
 
 function newer(candidate: string, current: string): boolean {
   return Number(candidate) > Number(current);

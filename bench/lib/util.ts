@@ -11,9 +11,7 @@ export const RESULTS_DIR = path.join(BENCH_DIR, "results");
 export const WORK_DIR = path.join(RESULTS_DIR, "work.tmp");
 
 /** Wall clock in ms with sub-ms precision, comparable across processes on one machine. */
-export function wallNow(): number {
-  return performance.timeOrigin + performance.now();
-}
+export { wallNow } from "./wall-clock";
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

@@ -333,7 +333,7 @@ async function runFanout(context: ScenarioContext, transport: Transport): Promis
       `${sizes.join(", ")} ${transport === "socketio" ? "Socket.IO (websocket transport)" : "SSE (/api/live)"} clients per server in 2 load processes (bench/lib/live-client-worker.ts), connected incrementally; ${articlesPerSize} articles per size and server, one at a time.`,
       "Newswire and its floor run side by side with the same number of clients each, and their articles alternate (A B, B A, …), so the machine's background load drifts over both alike.",
       "Newswire: a real production server (tests/helpers/newswire-server.ts) with one source on the loopback fixture feed; each article is published to the feed, then POST /api/sources/:id/refresh (admin). t0 = just before that request.",
-      "Receive time: wall clock (performance.timeOrigin + performance.now()) in the load process when the client has parsed the article.",
+      "Receive time: wall clock (bench/lib/wall-clock.ts: the monotonic clock anchored to Date.now()) in the load process when the client has parsed the article.",
       "Emit time: the server's 'feed refreshed' log line (pino, ms), logged after the commit, immediately before the articles go to the bus.",
       `Floor: bench/baselines/${transport === "socketio" ? "bare-socketio" : "bare-sse"}.ts, the same clients and payload (an Article taken from the Newswire run), triggered by an HTTP POST (t0 = just before it).`,
       "Heap per idle client: (heapUsed with N clients − heapUsed with none) / N, each after a forced full GC (Newswire: inspector HeapProfiler.collectGarbage ×2 then GET /metrics newswire_nodejs_heap_size_used_bytes; baseline: global.gc() ×2).",
