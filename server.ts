@@ -301,7 +301,6 @@ async function main(): Promise<void> {
     demo = await attachDemoArchive({ port });
     if (demo) logger.info("serving the demo's pictures and pages: this database holds stories from `npm run demo`");
   }
-
 }
 
 /**

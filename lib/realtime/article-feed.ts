@@ -75,9 +75,9 @@ export function createArticleFeed(options: ArticleFeedOptions): ArticleFeed {
   function wake(storedUpTo?: number): void {
     if (closed) return;
     // Ids become visible in id order (docs/decisions/0009), so with everything up to `storedUpTo` delivered
-    // there is nothing to read. This is the notification of an insert this instance already read after its
-    // own wake-up: skipping it saves a read per article batch stored here (about a quarter of a busy polling
-    // round's statements on PostgreSQL).
+    // there is nothing to read. Typically the notification of an insert this instance already read after its
+    // own wake-up: skipping it saves that read (when the notification comes while the read still runs, the
+    // read is repeated as before).
     if (storedUpTo !== undefined && storedUpTo <= delivered) return;
     if (reading) {
       // A read is under way and may have missed what woke us: read once more after it.
