@@ -13,7 +13,7 @@ import { findLastAssignedArticleId, findStoryRowBySlug, findStoryRowsByIds, list
 import { toTsQuery } from "./search";
 import { deleteAdminSession, deleteExpiredAdminSessions, findAdminSession, insertAdminSession } from "./admin-sessions";
 import { insertSource, listSourcesWithHealth } from "./sources";
-import { claimDueSources, claimSource, recordFetchOutcome, recordNotModified, renewClaims } from "./source-checks";
+import { claimDueSources, claimSource, findSourceById, recordFetchOutcome, recordCheckSuccesses, renewClaims } from "./source-checks";
 
 let database: TestPostgresDatabase | undefined;
 let databaseUrl: string;
@@ -230,10 +230,14 @@ describe("PostgreSQL mode", () => {
     expect(alpha?.articleCount).toBeGreaterThan(0);
 
     const later = new Date(fetchedAt.getTime() + 60_000);
-    await recordNotModified([
-      { sourceId: sourceA, fetchedAt: later, nextCheckAt: new Date(later.getTime() + 600_000), pollIntervalSeconds: 600 },
+    await recordFetchOutcome(sourceB, { kind: "success", fetchedAt, nextCheckAt: later, pollIntervalSeconds: 60, etag: '"b-1"', lastModified: "Mon, 23 Nov 2026 10:00:00 GMT", websubHub: "https://hub.example/b" });
+    await recordCheckSuccesses([
+      // A changed feed: its new validators and hub (null: none any more); a 304 beside it keeps its own.
+      { sourceId: sourceA, fetchedAt: later, nextCheckAt: new Date(later.getTime() + 600_000), pollIntervalSeconds: 600, etag: '"a-2"', lastModified: null, websubHub: null },
       { sourceId: sourceB, fetchedAt: later, nextCheckAt: new Date(later.getTime() + 900_000), pollIntervalSeconds: 900 },
     ]);
+    expect(await findSourceById(sourceA)).toMatchObject({ etag: '"a-2"', lastModified: null, websubHub: null });
+    expect(await findSourceById(sourceB)).toMatchObject({ etag: '"b-1"', lastModified: "Mon, 23 Nov 2026 10:00:00 GMT", websubHub: "https://hub.example/b" });
     const health = await listSourcesWithHealth();
     expect(health.find((source) => source.id === sourceA)).toMatchObject({ lastSuccessAt: later.toISOString(), lastError: null, errorCount: 0, nextCheckAt: new Date(later.getTime() + 600_000).toISOString() });
     expect(health.find((source) => source.id === sourceB)).toMatchObject({ lastFetchedAt: later.toISOString(), nextCheckAt: new Date(later.getTime() + 900_000).toISOString() });

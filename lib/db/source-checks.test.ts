@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "../../tests/helpers/test-database";
 import { findSourceHealthById, insertSource } from "./sources";
-import { claimDueSources, claimSource, findSourceById, markSourceDue, recordFetchOutcome, recordNotModified, releaseClaims, renewClaims } from "./source-checks";
+import { claimDueSources, claimSource, findSourceById, markSourceDue, recordFetchOutcome, recordCheckSuccesses, releaseClaims, renewClaims } from "./source-checks";
 
 let database: Awaited<ReturnType<typeof useTestDatabase>>;
 const ids: number[] = [];
@@ -65,7 +65,7 @@ describe("the source queue (SQLite)", () => {
     await recordFetchOutcome(ids[0], { kind: "failure", fetchedAt: new Date(), nextCheckAt: new Date(), error: "HTTP 500" });
     const before = await findSourceHealthById(ids[2]);
     const fetchedAt = new Date(Date.UTC(2026, 10, 24, 12, 0, 0, 123));
-    await recordNotModified([
+    await recordCheckSuccesses([
       { sourceId: ids[0], fetchedAt, nextCheckAt: new Date(fetchedAt.getTime() + 450_000), pollIntervalSeconds: 450 },
       { sourceId: ids[1], fetchedAt, nextCheckAt: new Date(fetchedAt.getTime() + 75_000), pollIntervalSeconds: 75 },
     ]);
@@ -83,6 +83,24 @@ describe("the source queue (SQLite)", () => {
     expect((await claimDueSources(new Date(fetchedAt.getTime() + 500_000), 10, 60)).map((source) => source.id)).toContain(ids[0]);
   });
 
+  it("records 304s and changed feeds in one batch: each source gets its own validators, site and hub, the rest keep theirs", async () => {
+    const fetchedAt = new Date(Date.UTC(2026, 10, 25, 8, 0, 0, 0));
+    const later = (ms: number) => new Date(fetchedAt.getTime() + ms);
+    await recordFetchOutcome(ids[1], { kind: "success", fetchedAt, nextCheckAt: later(60_000), pollIntervalSeconds: 60, etag: '"b-1"', lastModified: "Mon, 23 Nov 2026 10:00:00 GMT", siteUrl: "https://two.example/", websubHub: "https://hub.example/" });
+    await recordCheckSuccesses([
+      // A 200: new validators, its site (the source had none), and a hub it no longer advertises.
+      { sourceId: ids[0], fetchedAt, nextCheckAt: later(120_000), pollIntervalSeconds: 120, etag: '"a-2"', lastModified: null, siteUrl: "https://one.example/", websubHub: null },
+      // A 304: validators, site and hub untouched.
+      { sourceId: ids[1], fetchedAt, nextCheckAt: later(240_000), pollIntervalSeconds: 240 },
+      // A 200 without a site link: the stored site stays (written only when set).
+      { sourceId: ids[3], fetchedAt, nextCheckAt: later(360_000), pollIntervalSeconds: 360, etag: null, lastModified: "Tue, 24 Nov 2026 10:00:00 GMT", siteUrl: null, websubHub: "https://hub.example/four" },
+    ]);
+    expect(await findSourceById(ids[0])).toMatchObject({ etag: '"a-2"', lastModified: null, siteUrl: "https://one.example/", websubHub: null, pollIntervalSeconds: 120 });
+    expect(await findSourceById(ids[1])).toMatchObject({ etag: '"b-1"', lastModified: "Mon, 23 Nov 2026 10:00:00 GMT", siteUrl: "https://two.example/", websubHub: "https://hub.example/", pollIntervalSeconds: 240 });
+    expect(await findSourceById(ids[3])).toMatchObject({ etag: null, lastModified: "Tue, 24 Nov 2026 10:00:00 GMT", siteUrl: null, websubHub: "https://hub.example/four", pollIntervalSeconds: 360 });
+    for (const id of [ids[0], ids[1], ids[3]]) expect((await findSourceById(id))?.lastSuccessAt?.toISOString()).toBe(fetchedAt.toISOString());
+  });
+
   it("a refresh asked for after a 304 check ended but before its outcome was written still makes the source due", async () => {
     // The scheduler writes 304 outcomes after the check has ended (in batches); a refresh that comes between
     // marks the source due, and the late write must not push it back to its ordinary schedule.
@@ -90,7 +108,7 @@ describe("the source queue (SQLite)", () => {
     const [claimed] = (await claimDueSources(new Date(now.getTime() + 10_000_000), 100, 60)).filter((source) => source.id === ids[2]);
     expect(claimed).toBeDefined();
     await markSourceDue(ids[2]);
-    await recordNotModified([{ sourceId: ids[2], fetchedAt: now, nextCheckAt: new Date(now.getTime() + 3_600_000), pollIntervalSeconds: 3600 }]);
+    await recordCheckSuccesses([{ sourceId: ids[2], fetchedAt: now, nextCheckAt: new Date(now.getTime() + 3_600_000), pollIntervalSeconds: 3600 }]);
     const health = await findSourceHealthById(ids[2]);
     expect(new Date(health!.nextCheckAt).getTime()).toBeLessThanOrEqual(Date.now());
     expect((await claimDueSources(new Date(), 100, 60)).map((source) => source.id)).toContain(ids[2]);

@@ -131,20 +131,7 @@ export async function findNextCheckAt(db: Db = getDb()): Promise<Date | null> {
   return row?.nextCheckAt ?? null;
 }
 
-export type FetchOutcome =
-  | {
-      kind: "success";
-      fetchedAt: Date;
-      nextCheckAt: Date;
-      pollIntervalSeconds: number;
-      etag?: string | null;
-      lastModified?: string | null;
-      /** A permanent redirect moved the feed. */
-      feedUrl?: string;
-      siteUrl?: string | null;
-      websubHub?: string | null;
-    }
-  | { kind: "failure"; fetchedAt: Date; nextCheckAt: Date; error: string };
+export type FetchOutcome = ({ kind: "success" } & Omit<CheckSuccess, "sourceId">) | { kind: "failure"; fetchedAt: Date; nextCheckAt: Date; error: string };
 
 export async function recordFetchOutcome(sourceId: number, outcome: FetchOutcome, db: Db = getDb()): Promise<void> {
   if (outcome.kind === "failure") {
@@ -160,70 +147,84 @@ export async function recordFetchOutcome(sourceId: number, outcome: FetchOutcome
     await endCheckLease(sourceId, new Date(), db);
     return;
   }
-  // One statement for the outcome and the end of the lease: this runs for every feed that changed (a
-  // thousand a round at 10,000 sources), and an ORM update plus a second statement cost more than the SQL.
-  const postgres = dbKind(db) === "postgresql";
-  const now = new Date();
-  const timestamp = (value: Date) => (postgres ? Prisma.sql`CAST(${value} AS TIMESTAMP(3))` : Prisma.sql`${value}`);
-  const assignments = [
-    Prisma.sql`"lastFetchedAt" = ${outcome.fetchedAt}`,
-    Prisma.sql`"lastSuccessAt" = ${outcome.fetchedAt}`,
-    Prisma.sql`"lastError" = NULL`,
-    Prisma.sql`"errorCount" = 0`,
-    Prisma.sql`"pollIntervalSeconds" = ${outcome.pollIntervalSeconds}`,
-    // A refresh asked for while the check ran makes the source due again now (the check may have fetched
-    // the feed before the publisher changed it); the lease ends either way.
-    Prisma.sql`"nextCheckAt" = CASE WHEN "refreshRequestedAt" IS NULL THEN ${timestamp(outcome.nextCheckAt)} ELSE ${timestamp(now)} END`,
-    Prisma.sql`"checkLeaseUntil" = NULL`,
-    Prisma.sql`"refreshRequestedAt" = NULL`,
-    Prisma.sql`"updatedAt" = ${now}`,
-  ];
-  if (outcome.etag !== undefined) assignments.push(Prisma.sql`"etag" = ${outcome.etag}`);
-  if (outcome.lastModified !== undefined) assignments.push(Prisma.sql`"lastModified" = ${outcome.lastModified}`);
-  if (outcome.siteUrl) assignments.push(Prisma.sql`"siteUrl" = ${outcome.siteUrl}`);
-  if (outcome.websubHub !== undefined) assignments.push(Prisma.sql`"websubHub" = ${outcome.websubHub}`);
-  if (outcome.feedUrl) {
-    // Another source may already hold the new URL; then keep ours rather than fail the whole update.
-    const taken = await findSourceIdByFeedUrl(outcome.feedUrl, db);
-    if (taken === null) assignments.push(Prisma.sql`"feedUrl" = ${outcome.feedUrl}`);
-  }
-  await db.$executeRaw`UPDATE "Source" SET ${Prisma.join(assignments)} WHERE "id" = ${sourceId}`;
+  // A permanent redirect: another source may already hold the new URL; then keep ours rather than fail the
+  // whole update.
+  const moved = outcome.feedUrl && (await findSourceIdByFeedUrl(outcome.feedUrl, db)) === null ? outcome.feedUrl : undefined;
+  await recordCheckSuccesses([{ ...outcome, sourceId, feedUrl: moved }], db);
 }
 
-/** A check answered 304 Not Modified: only the schedule and the health fields change. */
-export type NotModifiedOutcome = { sourceId: number; fetchedAt: Date; nextCheckAt: Date; pollIntervalSeconds: number };
+/**
+ * A check that succeeded: a 304 (only the schedule and the health fields change), or a 200 whose articles are
+ * stored (then also what the feed said about itself). Fields left undefined keep their stored value.
+ */
+export type CheckSuccess = {
+  sourceId: number;
+  fetchedAt: Date;
+  nextCheckAt: Date;
+  pollIntervalSeconds: number;
+  /** The conditional GET validators of a 200 answer. */
+  etag?: string | null;
+  lastModified?: string | null;
+  /** The site the feed links to: written when set (the caller passes it only for a source without one). */
+  siteUrl?: string | null;
+  /** The hub the feed advertises (null: none any more). */
+  websubHub?: string | null;
+  /** Where a permanent redirect moved the feed (recordFetchOutcome checks that no other source has it). */
+  feedUrl?: string;
+};
+
+type TextField = "etag" | "lastModified" | "siteUrl" | "websubHub" | "feedUrl";
+/** Which value of a field a success writes; undefined keeps the stored one. */
+const TEXT_FIELDS: Record<TextField, (success: CheckSuccess) => string | null | undefined> = {
+  etag: (success) => success.etag,
+  lastModified: (success) => success.lastModified,
+  siteUrl: (success) => success.siteUrl || undefined,
+  websubHub: (success) => success.websubHub,
+  feedUrl: (success) => success.feedUrl || undefined,
+};
 
 /**
- * Records many 304 checks in one statement. Most checks of a large source list end this way, and one
- * statement for a batch costs about what one Prisma update costs for a single source.
+ * Records many successful checks in one statement: every check of a large source list ends here, and one
+ * statement for a batch costs about what one Prisma update costs for a single source (the scheduler gathers
+ * them, lib/ingest/scheduler.ts). The lease ends with the same write; a refresh asked for while the check ran
+ * makes the source due again now (the check may have fetched the feed before the publisher changed it).
  */
-export async function recordNotModified(outcomes: NotModifiedOutcome[], db: Db = getDb()): Promise<void> {
+export async function recordCheckSuccesses(outcomes: CheckSuccess[], db: Db = getDb()): Promise<void> {
   const postgres = dbKind(db) === "postgresql";
   // PostgreSQL cannot infer a parameter's type inside CASE … THEN, so it is cast; SQLite takes it as is.
-  const typed = (value: unknown, pgType: "TIMESTAMP(3)" | "INTEGER") => (postgres ? Prisma.sql`CAST(${value} AS ${Prisma.raw(pgType)})` : Prisma.sql`${value}`);
+  const typed = (value: unknown, pgType: "TIMESTAMP(3)" | "INTEGER" | "TEXT") => (postgres ? Prisma.sql`CAST(${value} AS ${Prisma.raw(pgType)})` : Prisma.sql`${value}`);
   const now = new Date();
-  // Per source: four CASE arms of two parameters each, and its id in the IN list.
-  for (const chunk of chunked(outcomes, 9)) {
-    const caseOf = (pick: (outcome: NotModifiedOutcome) => unknown, pgType: "TIMESTAMP(3)" | "INTEGER") =>
-      Prisma.sql`CASE "id" ${Prisma.join(
-        chunk.map((outcome) => Prisma.sql`WHEN ${outcome.sourceId} THEN ${typed(pick(outcome), pgType)}`),
+  // Per source: up to nine CASE arms of two parameters each, and its id in the IN list.
+  for (const chunk of chunked(outcomes, 19)) {
+    const caseOf = (arms: CheckSuccess[], pick: (outcome: CheckSuccess) => unknown, pgType: "TIMESTAMP(3)" | "INTEGER" | "TEXT") =>
+      Prisma.join(
+        arms.map((outcome) => Prisma.sql`WHEN ${outcome.sourceId} THEN ${typed(pick(outcome), pgType)}`),
         " ",
-      )} END`;
+      );
+    const every = (pick: (outcome: CheckSuccess) => unknown, pgType: "TIMESTAMP(3)" | "INTEGER") => Prisma.sql`CASE "id" ${caseOf(chunk, pick, pgType)} END`;
+    const textAssignments = (Object.keys(TEXT_FIELDS) as TextField[]).flatMap((field) => {
+      const pick = TEXT_FIELDS[field];
+      const arms = chunk.filter((outcome) => pick(outcome) !== undefined);
+      if (arms.length === 0) return [];
+      const column = Prisma.raw(`"${field}"`);
+      return [Prisma.sql`${column} = CASE "id" ${caseOf(arms, pick, "TEXT")} ELSE ${column} END`];
+    });
     await db.$executeRaw`UPDATE "Source" SET
-        "lastFetchedAt" = ${caseOf((outcome) => outcome.fetchedAt, "TIMESTAMP(3)")},
-        "lastSuccessAt" = ${caseOf((outcome) => outcome.fetchedAt, "TIMESTAMP(3)")},
-        "nextCheckAt" = CASE WHEN "refreshRequestedAt" IS NULL THEN ${caseOf((outcome) => outcome.nextCheckAt, "TIMESTAMP(3)")} ELSE ${typed(now, "TIMESTAMP(3)")} END,
+        "lastFetchedAt" = ${every((outcome) => outcome.fetchedAt, "TIMESTAMP(3)")},
+        "lastSuccessAt" = ${every((outcome) => outcome.fetchedAt, "TIMESTAMP(3)")},
+        "nextCheckAt" = CASE WHEN "refreshRequestedAt" IS NULL THEN ${every((outcome) => outcome.nextCheckAt, "TIMESTAMP(3)")} ELSE ${typed(now, "TIMESTAMP(3)")} END,
         "checkLeaseUntil" = NULL, "refreshRequestedAt" = NULL,
-        "pollIntervalSeconds" = ${caseOf((outcome) => outcome.pollIntervalSeconds, "INTEGER")},
-        "lastError" = NULL, "errorCount" = 0, "updatedAt" = ${typed(now, "TIMESTAMP(3)")}
+        "pollIntervalSeconds" = ${every((outcome) => outcome.pollIntervalSeconds, "INTEGER")},
+        ${Prisma.join([...textAssignments, Prisma.sql`"lastError" = NULL`], ", ")},
+        "errorCount" = 0, "updatedAt" = ${typed(now, "TIMESTAMP(3)")}
       WHERE "id" IN (${Prisma.join(chunk.map((outcome) => outcome.sourceId))})`;
   }
 }
 
 /**
  * Makes the source due now (for POST /api/sources/:id/refresh). Returns false when it does not exist. Also
- * records the request, so that the outcome of a check still being written (a 304 is written after its check
- * has ended, lib/ingest/scheduler.ts) keeps the source due instead of scheduling it later; the next claim
+ * records the request, so that the outcome of a check still being written (a successful check's outcome is
+ * written after the check has ended, lib/ingest/scheduler.ts) keeps the source due instead of scheduling it later; the next claim
  * clears it.
  */
 export async function markSourceDue(sourceId: number, db: Db = getDb()): Promise<boolean> {

@@ -6,7 +6,7 @@ import { FeedFetchError, FeedParseError, FeedProcessingError } from "../domain/e
 import { insertNewArticles, type InsertResult } from "../db/articles";
 import { databaseUnavailable } from "../db/client";
 import type { ArticleCandidate, ParsedFeed } from "../domain/feed";
-import { recordFetchOutcome, recordNotModified, type NotModifiedOutcome, type SourceForFetch } from "../db/source-checks";
+import { recordCheckSuccesses, recordFetchOutcome, type CheckSuccess, type SourceForFetch } from "../db/source-checks";
 import { fetchFeed } from "./fetch";
 import { onThisThread, type FeedProcessor } from "./parse-pool/processor";
 import { backoffSeconds, nextPollInterval } from "./schedule";
@@ -32,8 +32,11 @@ export type RefreshContext = {
   publish?: (articles: Article[]) => void | Promise<void>;
   /** Entries stored at each source's last check, skipped when they come again unchanged (seen-items.ts). */
   seenItems?: SeenItems;
-  /** Where 304 outcomes are written; the scheduler batches them (lib/ingest/batch-writer.ts). */
-  recordNotModified?: (outcome: NotModifiedOutcome) => Promise<void>;
+  /**
+   * Where successful checks are recorded (all but a feed's move to a new URL); the scheduler batches them
+   * (lib/ingest/batch-writer.ts). Default: written at once.
+   */
+  recordSuccess?: (outcome: CheckSuccess) => Promise<void>;
   /** Where parse and normalize run: the server hands in its worker pool (parse-pool/pool.ts); default this thread. */
   processor?: FeedProcessor;
 };
@@ -99,6 +102,15 @@ export async function ingestFeedBody(
   return { feed, candidates, stored, timings: { parseMs, normalizeMs, storeMs } };
 }
 
+/**
+ * A move to a new feed URL is written at once and on its own (it checks that no other source has that URL);
+ * every other success goes where the context says.
+ */
+async function recordSuccess(context: RefreshContext, outcome: CheckSuccess): Promise<void> {
+  if (outcome.feedUrl) await recordFetchOutcome(outcome.sourceId, { kind: "success", ...outcome });
+  else await (context.recordSuccess ? context.recordSuccess(outcome) : recordCheckSuccesses([outcome]));
+}
+
 /** `waited`: how long the check waited before this call, as its caller measured it (see CheckTimings). */
 export async function refreshSource(source: SourceForFetch, context: RefreshContext, waited?: CheckWait): Promise<RefreshResult> {
   const now = context.now ?? (() => new Date());
@@ -121,14 +133,8 @@ export async function refreshSource(source: SourceForFetch, context: RefreshCont
         baseIntervalSeconds: context.baseIntervalSeconds,
         cacheMaxAgeSeconds: response.cacheMaxAgeSeconds,
       });
-      const nextCheckAt = new Date(fetchedAt.getTime() + interval * 1000);
-      if (response.permanentRedirectTo) {
-        await recordFetchOutcome(source.id, { kind: "success", fetchedAt, nextCheckAt, pollIntervalSeconds: interval, feedUrl: response.permanentRedirectTo });
-      } else {
-        const outcome = { sourceId: source.id, fetchedAt, nextCheckAt, pollIntervalSeconds: interval };
-        context.seenItems?.notModified(source.id, source.lastSuccessAt, fetchedAt);
-        await (context.recordNotModified ? context.recordNotModified(outcome) : recordNotModified([outcome]));
-      }
+      if (!response.permanentRedirectTo) context.seenItems?.notModified(source.id, source.lastSuccessAt, fetchedAt);
+      await recordSuccess(context, { sourceId: source.id, fetchedAt, nextCheckAt: new Date(fetchedAt.getTime() + interval * 1000), pollIntervalSeconds: interval, feedUrl: response.permanentRedirectTo ?? undefined });
       log.debug({ interval }, "feed not modified");
       return { status: "not-modified" };
     }
@@ -157,8 +163,8 @@ export async function refreshSource(source: SourceForFetch, context: RefreshCont
         log.error({ err: error }, "publishing new articles failed");
       }
     }
-    await recordFetchOutcome(source.id, {
-      kind: "success",
+    await recordSuccess(context, {
+      sourceId: source.id,
       fetchedAt,
       nextCheckAt: new Date(fetchedAt.getTime() + interval * 1000),
       pollIntervalSeconds: interval,

@@ -1,7 +1,7 @@
 // The polling loop. The database is the job queue: a source is due when its nextCheckAt has
 // passed; claiming it pushes nextCheckAt out by a lease so no other loop (or instance) takes it meanwhile.
 import type { Article } from "../domain/article";
-import { claimDueSources, claimSource, findNextCheckAt, markSourceDue, recordNotModified, releaseClaims, renewClaims, type NotModifiedOutcome, type SourceForFetch } from "../db/source-checks";
+import { claimDueSources, claimSource, findNextCheckAt, markSourceDue, recordCheckSuccesses, releaseClaims, renewClaims, type CheckSuccess, type SourceForFetch } from "../db/source-checks";
 import { createBatchWriter } from "./batch-writer";
 import { refreshSource, type RefreshContext, type RefreshResult } from "./refresh-source";
 import { createHostLimiter, type SharedHostSlots } from "./host-limiter";
@@ -49,17 +49,19 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   const leaseSeconds = options.leaseSeconds ?? DEFAULT_CLAIM_LEASE_SECONDS;
   const idleMs = options.idleMs ?? 30_000;
   const logger = options.context.logger;
-  // Most checks of a large source list answer 304: their bookkeeping is written in batches gathered over
-  // 25 ms, and the check does not wait for it (its slot goes to the next source at once). Nothing is lost by
-  // not waiting: until the write lands, the source's lease keeps every loop from claiming it, and a refresh
-  // asked for meanwhile is kept by that same write (recordNotModified makes the source due again). A failed
-  // write leaves the lease to run out, after which the source is checked again. close() flushes.
-  const notModified = createBatchWriter(recordNotModified, { gatherMs: 25 });
-  const recordNotModifiedLater = (outcome: NotModifiedOutcome): Promise<void> => {
-    notModified.write(outcome).catch((error) => logger.warn({ err: error, sourceId: outcome.sourceId }, "could not record a 304 check; the source is checked again when its lease ends"));
+  // Every successful check's bookkeeping (most of a large source list's checks answer 304; a changed feed's
+  // articles are stored and published by then) is written in batches gathered over 25 ms, and the check does
+  // not wait for it (its slot goes to the next source at once). Nothing is lost by not waiting: until the
+  // write lands, the source's lease keeps every loop from claiming it, and a refresh asked for meanwhile is
+  // kept by that same write (recordCheckSuccesses makes the source due again). A failed write leaves the
+  // lease to run out, after which the source is checked again (its stored articles are not stored twice).
+  // close() flushes.
+  const successes = createBatchWriter(recordCheckSuccesses, { gatherMs: 25 });
+  const recordSuccessLater = (outcome: CheckSuccess): Promise<void> => {
+    successes.write(outcome).catch((error) => logger.warn({ err: error, sourceId: outcome.sourceId }, "could not record a successful check; the source is checked again when its lease ends"));
     return Promise.resolve();
   };
-  const context: RefreshContext = { recordNotModified: recordNotModifiedLater, publish: options.onNewArticles, ...options.context };
+  const context: RefreshContext = { recordSuccess: recordSuccessLater, publish: options.onNewArticles, ...options.context };
   const hostLimiter = createHostLimiter(options.perHostConcurrency ?? 2, options.sharedHostSlots);
   const active = new Set<Promise<void>>();
   /** Claimed (leased in the database) but not started yet, oldest claim first. */
@@ -227,7 +229,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       await releaseClaims(unstarted).catch((error) => logger.warn({ err: error, sources: unstarted.length }, "could not release claimed sources"));
       // Let checks in flight finish and commit: no lost writes on shutdown.
       await Promise.allSettled([...active]);
-      await notModified.flush();
+      await successes.flush();
     },
   };
 }
