@@ -3,7 +3,7 @@
 // locks; on SQLite there is only this process, which knows its own changes and holds every role. Also where a
 // second instance without REDIS_URL is refused (lib/db/database-session.ts).
 import type { Logger } from "pino";
-import { NEW_ARTICLES_CHANNEL } from "../db/articles";
+import { NEW_ARTICLES_CHANNEL } from "../db/article-writes";
 import { databaseKind } from "../db/database-url";
 import { openDatabaseSession, type Leadership } from "../db/database-session";
 import { SOURCES_CHANNEL } from "../db/sources";

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCandidateFactory } from "../../tests/helpers/article-candidates";
 import { articleIdsPageByPage } from "../../tests/helpers/article-paging";
 import { useTestDatabase } from "../../tests/helpers/test-database";
-import { findArticleBySlug, insertNewArticles, listArticles, listArticlesAfter, searchArticles } from "./articles";
+import { insertNewArticles } from "./article-writes";
+import { findArticleBySlug, listArticles, listArticlesAfter, searchArticles } from "./articles";
 import { insertSource } from "./sources";
 
 let database: Awaited<ReturnType<typeof useTestDatabase>>;
@@ -17,78 +18,6 @@ beforeAll(async () => {
 afterAll(async () => database.cleanup());
 
 const candidate = createCandidateFactory();
-
-describe("insertNewArticles", () => {
-  it("inserts oldest first so the cursor follows publication order, and returns DTOs", async () => {
-    const newer = candidate({ publishedAt: new Date(Date.UTC(2026, 0, 2, 12, 30, 15, 123)) });
-    const older = candidate({ publishedAt: new Date(Date.UTC(2026, 0, 1, 23, 59, 59, 999)) });
-    const ingestedAt = new Date(Date.UTC(2026, 0, 3, 1, 2, 3, 456));
-    const result = await insertNewArticles(sourceA, [newer, older], ingestedAt);
-    expect(result.inserted.map((a) => a.publishedAt)).toEqual([older.publishedAt.toISOString(), newer.publishedAt.toISOString()]);
-    // Stored in the same form Prisma itself writes: read back through Prisma, dates and fields are intact.
-    expect(await findArticleBySlug(result.inserted[1].slug)).toMatchObject({
-      publishedAt: newer.publishedAt.toISOString(),
-      ingestedAt: ingestedAt.toISOString(),
-      updatedAt: newer.updatedAt.toISOString(),
-      title: newer.title,
-      contentHtml: newer.contentHtml,
-    });
-    expect(result.inserted.map((a) => a.title)).toEqual([older.title, newer.title]);
-    expect(result.inserted[0].id).toBeLessThan(result.inserted[1].id);
-    expect(result.inserted[0]).toMatchObject({ path: `/articles/${result.inserted[0].slug}`, category: "world", source: { slug: "alpha", name: "Alpha" } });
-  });
-
-  it("stores nothing twice, and updates a changed entry in place keeping its cursor", async () => {
-    const original = candidate();
-    const [stored] = (await insertNewArticles(sourceA, [original])).inserted;
-    const again = await insertNewArticles(sourceA, [original]);
-    expect(again).toMatchObject({ inserted: [], updated: 0, unchanged: 1 });
-    const edited = { ...original, title: `${original.title} (updated)`, contentHash: "changed" };
-    expect(await insertNewArticles(sourceA, [edited])).toMatchObject({ inserted: [], updated: 1 });
-    const page = await listArticles({ limit: 100 });
-    const row = page.articles.find((a) => a.id === stored.id);
-    expect(row?.title).toBe(`${original.title} (updated)`);
-    expect(row?.cursor).toBe(stored.cursor);
-  });
-
-  it("does not multiply an entry whose GUID changes on every fetch", async () => {
-    const first = candidate();
-    await insertNewArticles(sourceA, [first]);
-    const sameStoryNewGuid = { ...first, dedupeKey: `g:${first.dedupeKey}-churned` };
-    expect((await insertNewArticles(sourceA, [sameStoryNewGuid])).inserted).toHaveLength(0);
-  });
-
-  it("matches a churned GUID by content only when the link does not identify the story", async () => {
-    const onHomepage = candidate({ url: "https://alpha.example/", normalizedUrl: "alpha.example/" });
-    await insertNewArticles(sourceA, [onHomepage]);
-    expect((await insertNewArticles(sourceA, [{ ...onHomepage, dedupeKey: `${onHomepage.dedupeKey}-churned` }])).inserted).toHaveLength(0);
-    const linkless = candidate({ url: "https://alpha.example/", normalizedUrl: null, title: "Linkless", summary: "No link at all" });
-    await insertNewArticles(sourceA, [linkless]);
-    expect((await insertNewArticles(sourceA, [{ ...linkless, dedupeKey: `${linkless.dedupeKey}-churned` }])).inserted).toHaveLength(0);
-  });
-
-  it("stores a republished text that comes with a new story link of its own (a recurring briefing)", async () => {
-    const monday = candidate({ title: "Morning briefing", summary: "What you need to know today", url: "https://alpha.example/briefing/2026-01-05" });
-    const tuesday = candidate({ title: "Morning briefing", summary: "What you need to know today", url: "https://alpha.example/briefing/2026-01-06" });
-    expect(tuesday.contentHash).toBe(monday.contentHash);
-    expect((await insertNewArticles(sourceA, [monday])).inserted).toHaveLength(1);
-    const next = await insertNewArticles(sourceA, [monday, tuesday]);
-    expect(next.inserted.map((article) => article.url)).toEqual([tuesday.url]);
-    expect(next).toMatchObject({ updated: 0, unchanged: 1 });
-  });
-
-  it("keeps distinct entries that share a section link", async () => {
-    const shared = "https://alpha.example/live";
-    const result = await insertNewArticles(sourceA, [candidate({ url: shared, normalizedUrl: "alpha.example/live" }), candidate({ url: shared, normalizedUrl: "alpha.example/live" })]);
-    expect(result.inserted).toHaveLength(2);
-  });
-
-  it("stores a story syndicated by a second source only once", async () => {
-    const story = candidate({ url: "https://wire.example/2026/01/big-news" , normalizedUrl: "wire.example/2026/01/big-news" });
-    expect((await insertNewArticles(sourceA, [story])).inserted).toHaveLength(1);
-    expect((await insertNewArticles(sourceB, [{ ...story, dedupeKey: "g:other-guid" }])).inserted).toHaveLength(0);
-  });
-});
 
 describe("reading", () => {
   it("pages newest first without gaps or repeats and replays after a cursor oldest first", async () => {

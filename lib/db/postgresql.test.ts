@@ -7,7 +7,8 @@ import { createCandidateFactory } from "../../tests/helpers/article-candidates";
 import { articleIdsPageByPage } from "../../tests/helpers/article-paging";
 import { createPostgresDatabase, withPostgresAdmin, type TestPostgresDatabase } from "../../tests/helpers/postgres-database";
 import { applyMigrations } from "../boot/migrate";
-import { insertNewArticles, listArticles, listArticlesAfter, searchArticles, findArticleBySlug, findLatestSequence } from "./articles";
+import { insertNewArticles } from "./article-writes";
+import { listArticles, listArticlesAfter, searchArticles, findArticleBySlug, findLatestSequence } from "./articles";
 import { configureDb, dbKind, disconnectDb, getDb, pingDb } from "./client";
 import { findLastAssignedArticleId, findStoryRowBySlug, findStoryRowsByIds, listStorySubjects, saveStoryBatch, StoryAssignmentConflict } from "./stories";
 import { toTsQuery } from "./search";
@@ -54,6 +55,8 @@ describe("PostgreSQL mode", () => {
     expect(await pingDb()).toBe(true);
     const columns = await getDb().$queryRaw<{ column_name: string }[]>`SELECT column_name::text AS column_name FROM information_schema.columns WHERE table_name = 'Article' AND column_name = 'searchVector'`;
     expect(columns).toHaveLength(1);
+    // Short statements only: JIT compilation is off for the site's sessions (lib/db/client.ts).
+    expect(await getDb().$queryRaw<{ jit: string }[]>`SHOW jit`).toEqual([{ jit: "off" }]);
   });
 
   it("inserts oldest first, keeps dates exact, dedupes, and updates in place keeping the cursor", async () => {

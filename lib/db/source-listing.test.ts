@@ -10,7 +10,7 @@ import type { SourceHealth } from "../domain/article";
 import type { ArticleCandidate } from "../domain/feed";
 import { sha256Hex } from "../domain/hash";
 import type { SourceKey } from "../domain/source-cursor";
-import { insertNewArticles } from "./articles";
+import { insertNewArticles } from "./article-writes";
 import { disconnectDb, getDb } from "./client";
 import { findSourceHealthById, findSourceHealthBySlug, insertSource, listSourceHealthPage, listSourcesForExport, listSourcesWithHealth, sourcePageStatement, summarizeSources, type SourceForExport } from "./sources";
 import { recordFetchOutcome } from "./source-checks";

@@ -1,6 +1,6 @@
 // Sources repository: adding and removing sources, and listing them with their health. Not the only code on
 // the Source table: lib/db/source-checks.ts claims sources for checks and records what each check found,
-// lib/db/websub.ts keeps the WebSub subscription columns, and lib/db/articles.ts, lib/db/stories.ts and
+// lib/db/websub.ts keeps the WebSub subscription columns, and lib/db/articles.ts (and article-writes.ts), lib/db/stories.ts and
 // lib/db/search.ts join it for the source of each article they return (its name and slug) or filter by (its
 // slug or category).
 import { Prisma } from "./generated/sqlite/client";

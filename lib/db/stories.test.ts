@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCandidateFactory } from "../../tests/helpers/article-candidates";
 import { useTestDatabase } from "../../tests/helpers/test-database";
-import { findArticleBySlug, insertNewArticles } from "./articles";
+import { insertNewArticles } from "./article-writes";
+import { findArticleBySlug } from "./articles";
 import { insertSource } from "./sources";
 import { findStoryRowBySlug, findStoryRowsByIds, listStoryArticles, saveStoryBatch } from "./stories";
 

@@ -3,7 +3,7 @@
 import type { Logger } from "pino";
 import type { Article } from "../domain/article";
 import { FeedFetchError, FeedParseError, FeedProcessingError } from "../domain/errors";
-import { insertNewArticles, type InsertResult } from "../db/articles";
+import { insertNewArticles, type InsertResult } from "../db/article-writes";
 import { databaseUnavailable } from "../db/client";
 import type { ArticleCandidate, ParsedFeed } from "../domain/feed";
 import { recordCheckSuccesses, recordFetchOutcome, type CheckSuccess, type SourceForFetch } from "../db/source-checks";

@@ -1,4 +1,4 @@
-// Feed entries as the ingestion pipeline hands them to lib/db/articles.ts, for repository tests on either
+// Feed entries as the ingestion pipeline hands them to lib/db/article-writes.ts, for repository tests on either
 // engine. Each call gives a new entry (its own GUID, link, title and content) unless overridden.
 import type { ArticleCandidate } from "../../lib/domain/feed";
 import { sha256Hex } from "../../lib/domain/hash";
