@@ -39,6 +39,9 @@ describe("saveStoryBatch and listStoryArticles", () => {
     for (const merged of stored.slice(0, 3)) expect((await findStoryRowBySlug(`s-${merged.id}`))?.story.id).toBe(survivor);
     const [row] = await findStoryRowsByIds([survivor]);
     expect(row).toMatchObject({ articleCount: 4, sourceCount: 3, mergedIntoId: null });
+    // Its time is when coverage last joined: the newest of its articles' ingestion times.
+    const ingested = await Promise.all(stored.map(async (article) => new Date((await findArticleBySlug(article.slug))!.ingestedAt).getTime()));
+    expect(row.updatedAt.getTime()).toBe(Math.max(...ingested));
 
     const articles = (await listStoryArticles([row], 3)).get(survivor)!;
     expect(articles.map((article) => article.id)).toEqual([stored[3].id, stored[2].id, stored[1].id]);
