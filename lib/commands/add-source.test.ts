@@ -26,7 +26,7 @@ afterAll(async () => {
 
 function recordingProcessor(): FeedProcessor & { parsed: string[] } {
   const parsed: string[] = [];
-  return { parsed, parse: (document: FeedDocument) => (parsed.push(document.url), onThisThread.parse(document)), normalize: onThisThread.normalize };
+  return { parsed, process: (document: FeedDocument, options) => (parsed.push(document.url), onThisThread.process(document, options)) };
 }
 
 describe("addSource", () => {
@@ -46,7 +46,7 @@ describe("addSource", () => {
 });
 
 describe("addSource when the parse pool cannot read the feed", () => {
-  const failing = (error: Error): FeedProcessor => ({ parse: () => Promise.reject(error), normalize: onThisThread.normalize });
+  const failing = (error: Error): FeedProcessor => ({ process: () => Promise.reject(error) });
 
   it("answers 422 with the pool's reason for a feed too slow or too big to parse, and 503 while the pool is full", async () => {
     const url = feeds.feedUrl("heavy");

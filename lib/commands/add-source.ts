@@ -7,7 +7,7 @@ import { CATEGORY_SLUG_MAX_LENGTH, SLUG_PATTERN, slugify } from "../domain/slug"
 import { findSourceIdByFeedUrl, insertSource, isSourceSlugTaken } from "../db/sources";
 import { assertFetchableUrl, fetchFeed } from "../ingest/fetch";
 import { discoverFeedLinks } from "../ingest/discover";
-import { onThisThread, type FeedProcessor } from "../ingest/parse-pool/processor";
+import { onThisThread, type FeedDocument, type FeedProcessor } from "../ingest/parse-pool/processor";
 import { decodeBody } from "../ingest/parse/charset";
 import type { ParsedFeed } from "../domain/feed";
 
@@ -68,13 +68,18 @@ function asUnprocessable(error: unknown, url: string): never {
   throw error;
 }
 
-async function loadFeed(url: string, allowPrivate: boolean, processor: FeedProcessor): Promise<{ feedUrl: string; feed: ParsedFeed }> {
+/** What the feed at `document` says of itself (its title and site). */
+async function describeFeed(processor: FeedProcessor, document: FeedDocument): Promise<Omit<ParsedFeed, "items">> {
+  return (await processor.process(document, { fetchedAt: new Date(), describeOnly: true })).feed;
+}
+
+async function loadFeed(url: string, allowPrivate: boolean, processor: FeedProcessor): Promise<{ feedUrl: string; feed: Omit<ParsedFeed, "items"> }> {
   try {
     await assertFetchableUrl(url, allowPrivate);
     const response = await fetchFeed(url, { allowPrivate, timeoutMs: 15_000 });
     if (response.status !== "ok") throw new FeedParseError("the server sent no content");
     try {
-      return { feedUrl: response.permanentRedirectTo ?? url, feed: await processor.parse({ body: response.body, contentType: response.contentType, url: response.finalUrl }) };
+      return { feedUrl: response.permanentRedirectTo ?? url, feed: await describeFeed(processor, { body: response.body, contentType: response.contentType, url: response.finalUrl }) };
     } catch (error) {
       if (!(error instanceof FeedParseError)) throw error;
       // A site's homepage: follow its <link rel="alternate"> to the feed.
@@ -84,7 +89,7 @@ async function loadFeed(url: string, allowPrivate: boolean, processor: FeedProce
       await assertFetchableUrl(discovered, allowPrivate);
       const feedResponse = await fetchFeed(discovered, { allowPrivate, timeoutMs: 15_000 });
       if (feedResponse.status !== "ok") throw new FeedParseError("the discovered feed sent no content");
-      return { feedUrl: feedResponse.permanentRedirectTo ?? discovered, feed: await processor.parse({ body: feedResponse.body, contentType: feedResponse.contentType, url: feedResponse.finalUrl }) };
+      return { feedUrl: feedResponse.permanentRedirectTo ?? discovered, feed: await describeFeed(processor, { body: feedResponse.body, contentType: feedResponse.contentType, url: feedResponse.finalUrl }) };
     }
   } catch (error) {
     asUnprocessable(error, url);

@@ -5,10 +5,9 @@ import type { Article } from "../domain/article";
 import { FeedFetchError, FeedParseError, FeedProcessingError } from "../domain/errors";
 import { insertNewArticles, type InsertResult } from "../db/article-writes";
 import { databaseUnavailable } from "../db/client";
-import type { ArticleCandidate, ParsedFeed } from "../domain/feed";
 import { recordCheckSuccesses, recordFetchOutcome, type CheckSuccess, type SourceForFetch } from "../db/source-checks";
 import { fetchFeed } from "./fetch";
-import { onThisThread, type FeedProcessor } from "./parse-pool/processor";
+import { onThisThread, type FeedProcessor, type ProcessedFeed } from "./parse-pool/processor";
 import { backoffSeconds, nextPollInterval } from "./schedule";
 import type { SeenCheck, SeenItems } from "./seen-items";
 
@@ -82,24 +81,14 @@ export async function ingestFeedBody(
   fetchedAt: Date,
   seen?: SeenCheck,
   processor: FeedProcessor = onThisThread,
-): Promise<{ feed: ParsedFeed; candidates: ArticleCandidate[]; stored: InsertResult; timings: Pick<CheckTimings, "parseMs" | "normalizeMs" | "storeMs"> }> {
-  let mark = performance.now();
-  const lap = () => {
-    const now = performance.now();
-    const elapsed = now - mark;
-    mark = now;
-    return tenths(elapsed);
-  };
-  const feed = await processor.parse(document);
-  const parseMs = lap();
-  const fresh = seen ? seen.unseen(feed.items) : { items: feed.items, fingerprints: [] };
-  const candidates = await processor.normalize({ ...feed, items: fresh.items }, { feedUrl: document.url, fetchedAt });
-  const normalizeMs = lap();
-  const stored = await insertNewArticles(sourceId, candidates, new Date());
-  const storeMs = lap();
+): Promise<{ processed: ProcessedFeed; stored: InsertResult; timings: Pick<CheckTimings, "parseMs" | "normalizeMs" | "storeMs"> }> {
+  const processed = await processor.process(document, { fetchedAt, seen: seen?.seen });
+  const storeStarted = performance.now();
+  const stored = await insertNewArticles(sourceId, processed.candidates, new Date());
+  const storeMs = tenths(performance.now() - storeStarted);
   // Only once stored: a check that fails here looks at every entry again next time.
-  seen?.remember(fresh.fingerprints);
-  return { feed, candidates, stored, timings: { parseMs, normalizeMs, storeMs } };
+  seen?.remember(processed.fingerprints);
+  return { processed, stored, timings: { parseMs: processed.parseMs, normalizeMs: processed.normalizeMs, storeMs } };
 }
 
 /**
@@ -141,7 +130,7 @@ export async function refreshSource(source: SourceForFetch, context: RefreshCont
 
     const fetchMs = tenths(performance.now() - fetchStarted);
     const storeStarted = performance.now();
-    const { feed, candidates, stored, timings } = await ingestFeedBody(source.id, { body: response.body, contentType: response.contentType, url: response.finalUrl }, fetchedAt, context.seenItems?.forCheck(source.id, source.lastSuccessAt, fetchedAt), context.processor);
+    const { processed, stored, timings } = await ingestFeedBody(source.id, { body: response.body, contentType: response.contentType, url: response.finalUrl }, fetchedAt, context.seenItems?.forCheck(source.id, source.lastSuccessAt, fetchedAt), context.processor);
     const storeMs = performance.now() - storeStarted;
     const interval = nextPollInterval({
       previousSeconds: source.pollIntervalSeconds,
@@ -155,7 +144,8 @@ export async function refreshSource(source: SourceForFetch, context: RefreshCont
       fetchMs,
       ...timings,
     };
-    log.info({ items: feed.items.length, changedItems: candidates.length, inserted: stored.inserted.length, updated: stored.updated, interval, ms }, "feed refreshed");
+    const { feed } = processed;
+    log.info({ items: processed.itemCount, changedItems: processed.candidates.length, inserted: stored.inserted.length, updated: stored.updated, interval, ms }, "feed refreshed");
     if (stored.inserted.length > 0 && context.publish) {
       try {
         await context.publish(stored.inserted);

@@ -14,8 +14,8 @@ import type { ParsedItem } from "../domain/feed";
 
 /** One check's view of its source's memory. */
 export type SeenCheck = {
-  /** The entries of `items` this source's last check did not have, in feed order. */
-  unseen(items: ParsedItem[]): { items: ParsedItem[]; fingerprints: string[] };
+  /** Fingerprints of the entries this source's last check had, when that check can be trusted (see above). */
+  seen: ReadonlySet<string> | undefined;
   /** After the entries are stored: remember exactly this check's entries, under this check's time. */
   remember(fingerprints: string[]): void;
 };
@@ -28,8 +28,14 @@ export type SeenItems = {
   forget(sourceId: number): void;
 };
 
-export function fingerprintItem(item: ParsedItem): string {
+function fingerprintItem(item: ParsedItem): string {
   return createHash("sha1").update(JSON.stringify(item)).digest("base64");
+}
+
+/** The entries of `items` not among `seen` (all of them without a memory), in feed order, and every entry's fingerprint. */
+export function unseenItems(items: ParsedItem[], seen: ReadonlySet<string> | undefined): { items: ParsedItem[]; fingerprints: string[] } {
+  const fingerprints = items.map(fingerprintItem);
+  return { items: seen ? items.filter((_, i) => !seen.has(fingerprints[i])) : items, fingerprints };
 }
 
 export function createSeenItems(): SeenItems {
@@ -48,12 +54,8 @@ export function createSeenItems(): SeenItems {
 
   return {
     forCheck(sourceId, lastSuccessAt, checkedAt) {
-      const seen = trusted(sourceId, lastSuccessAt);
       return {
-        unseen(items) {
-          const fingerprints = items.map(fingerprintItem);
-          return { items: seen ? items.filter((_, i) => !seen.has(fingerprints[i])) : items, fingerprints };
-        },
+        seen: trusted(sourceId, lastSuccessAt),
         remember(fingerprints) {
           bySource.set(sourceId, { fingerprints: new Set(fingerprints), checkedAt: checkedAt.getTime() });
         },

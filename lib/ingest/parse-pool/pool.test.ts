@@ -55,28 +55,27 @@ describe("parse pool", () => {
   it("starts no thread before the first feed, then parses and normalizes like the main thread", async () => {
     pool = createParsePool({ threads: 1 });
     expect(pool.stats().threads).toBe(0);
-    const feed = await pool.parse({ body: small, contentType: "application/rss+xml", url: URL });
+    const document = { body: small, contentType: "application/rss+xml", url: URL };
+    const processed = await pool.process(document, { fetchedAt: FETCHED_AT });
     expect(pool.stats().threads).toBe(1);
-    const expected = await onThisThread.parse({ body: small, contentType: "application/rss+xml", url: URL });
-    expect(feed).toEqual(expected);
-    const candidates = await pool.normalize(feed, { feedUrl: URL, fetchedAt: FETCHED_AT });
-    expect(candidates).toEqual(await onThisThread.normalize(expected, { feedUrl: URL, fetchedAt: FETCHED_AT }));
-    expect(candidates[0]!.publishedAt).toBeInstanceOf(Date);
+    const expected = await onThisThread.process(document, { fetchedAt: FETCHED_AT });
+    const withoutTimings = ({ parseMs: _parse, normalizeMs: _normalize, ...rest }: typeof processed) => rest;
+    expect(withoutTimings(processed)).toEqual(withoutTimings(expected));
+    expect(processed).toMatchObject({ feed: { title: "Small" }, itemCount: 1 });
+    expect(processed.candidates[0]!.publishedAt).toBeInstanceOf(Date);
+    // The last check's fingerprints cross to the worker: an entry it had is not normalized again.
+    expect((await pool.process(document, { fetchedAt: FETCHED_AT, seen: new Set(processed.fingerprints) })).candidates).toEqual([]);
   });
 
   it("keeps the event loop free while a 3 MB feed is parsed and cleaned, unlike parsing on the main thread", async () => {
     const body = bigFeed(3);
     pool = createParsePool({ threads: 1, timeoutMs: 120_000 });
-    await pool.parse({ body: small, contentType: null, url: URL }); // thread started and warm
+    await pool.process({ body: small, contentType: null, url: URL }, { fetchedAt: FETCHED_AT }); // thread started and warm
 
-    const onMain = await longestStall(async () => {
-      const feed = await onThisThread.parse({ body, contentType: null, url: URL });
-      await onThisThread.normalize(feed, { feedUrl: URL, fetchedAt: FETCHED_AT });
-    });
+    const onMain = await longestStall(() => onThisThread.process({ body, contentType: null, url: URL }, { fetchedAt: FETCHED_AT }));
     let items = 0;
     const inPool = await longestStall(async () => {
-      const feed = await pool!.parse({ body, contentType: null, url: URL });
-      items = (await pool!.normalize(feed, { feedUrl: URL, fetchedAt: FETCHED_AT })).length;
+      items = (await pool!.process({ body, contentType: null, url: URL }, { fetchedAt: FETCHED_AT })).candidates.length;
     });
     expect(items).toBe(1000);
     // On the main thread the loop is held for the whole parse (seconds); in the pool only for copying results.
@@ -88,21 +87,21 @@ describe("parse pool", () => {
     pool = createParsePool({ threads: 1, timeoutMs: 200 });
     const big = bigFeed(9);
     const [slow, other] = await Promise.allSettled([
-      pool.parse({ body: big, contentType: null, url: URL }),
-      pool.parse({ body: small, contentType: null, url: URL }),
+      pool.process({ body: big, contentType: null, url: URL }, { fetchedAt: FETCHED_AT }),
+      pool.process({ body: small, contentType: null, url: URL }, { fetchedAt: FETCHED_AT }),
     ]);
     expect(slow.status).toBe("rejected");
     const error = (slow as PromiseRejectedResult).reason;
     expect(error).toBeInstanceOf(FeedProcessingError);
-    expect(error).toMatchObject({ code: "parse_timeout", message: "Parsing the feed took longer than 200 ms and was stopped" });
-    expect(other).toMatchObject({ status: "fulfilled", value: { title: "Small" } });
-    await expect(pool.parse({ body: small, contentType: null, url: URL })).resolves.toMatchObject({ title: "Small" });
+    expect(error).toMatchObject({ code: "parse_timeout", message: "Parsing and cleaning the feed took longer than 200 ms and was stopped" });
+    expect(other).toMatchObject({ status: "fulfilled", value: { feed: { title: "Small" } } });
+    await expect(pool.process({ body: small, contentType: null, url: URL }, { fetchedAt: FETCHED_AT })).resolves.toMatchObject({ feed: { title: "Small" } });
   }, 60_000);
 
   it("refuses documents past its queue bound at once", async () => {
     pool = createParsePool({ threads: 1, maxQueue: 1, timeoutMs: 60_000 });
     const big = bigFeed(3);
-    const results = await Promise.allSettled([1, 2, 3, 4].map(() => pool!.parse({ body: big, contentType: null, url: URL })));
+    const results = await Promise.allSettled([1, 2, 3, 4].map(() => pool!.process({ body: big, contentType: null, url: URL }, { fetchedAt: FETCHED_AT })));
     // One parses, one waits, the other two are refused without waiting.
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "rejected", "rejected"]);
     for (const r of results.slice(2)) expect((r as PromiseRejectedResult).reason).toMatchObject({ code: "parse_busy" });
@@ -110,7 +109,7 @@ describe("parse pool", () => {
 
   it("reports a document that is not a feed as FeedParseError, as on the main thread", async () => {
     pool = createParsePool({ threads: 1 });
-    const error = await pool.parse({ body: Buffer.from("<!doctype html><html></html>"), contentType: null, url: URL }).catch((e: unknown) => e);
+    const error = await pool.process({ body: Buffer.from("<!doctype html><html></html>"), contentType: null, url: URL }, { fetchedAt: FETCHED_AT }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FeedParseError);
     expect((error as Error).message).toBe("The document is an HTML page, not a feed");
   });
@@ -118,6 +117,6 @@ describe("parse pool", () => {
   it("refuses work once closed", async () => {
     pool = createParsePool({ threads: 1 });
     await pool.close();
-    await expect(pool.parse({ body: small, contentType: null, url: URL })).rejects.toMatchObject({ code: "parse_busy" });
+    await expect(pool.process({ body: small, contentType: null, url: URL }, { fetchedAt: FETCHED_AT })).rejects.toMatchObject({ code: "parse_busy" });
   });
 });

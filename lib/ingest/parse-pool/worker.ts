@@ -2,8 +2,7 @@
 // an Error crossing the thread boundary loses its class, and the check must tell "not a feed" from a bug.
 import type { MessagePort } from "node:worker_threads";
 import { FeedParseError } from "../../domain/errors";
-import type { ArticleCandidate, ParsedFeed } from "../../domain/feed";
-import { onThisThread, type FeedDocument, type NormalizeContext } from "./processor";
+import { processFeed, type FeedDocument, type ProcessedFeed, type ProcessOptions } from "./processor";
 
 export type WorkerOutcome<T> = { ok: true; value: T } | { ok: false; notAFeed: string };
 
@@ -15,19 +14,15 @@ function sayStarted(task: Started): void {
   task.started.close();
 }
 
-export async function parse(document: FeedDocument & Started): Promise<WorkerOutcome<ParsedFeed>> {
-  sayStarted(document);
+export async function processDocument(task: { document: FeedDocument; options: ProcessOptions } & Started): Promise<WorkerOutcome<ProcessedFeed>> {
+  sayStarted(task);
+  const { document } = task;
   try {
     // The body arrives as a plain Uint8Array (structured clone drops the Buffer class).
     const body = Buffer.from(document.body.buffer, document.body.byteOffset, document.body.byteLength);
-    return { ok: true, value: await onThisThread.parse({ body, contentType: document.contentType, url: document.url }) };
+    return { ok: true, value: await processFeed({ ...document, body }, task.options) };
   } catch (error) {
     if (error instanceof FeedParseError) return { ok: false, notAFeed: error.message };
     throw error;
   }
-}
-
-export async function normalize(task: { feed: ParsedFeed; context: NormalizeContext } & Started): Promise<WorkerOutcome<ArticleCandidate[]>> {
-  sayStarted(task);
-  return { ok: true, value: await onThisThread.normalize(task.feed, task.context) };
 }
