@@ -6,7 +6,7 @@ import { createArticleFeed } from "./article-feed";
 const silent = pino({ level: "silent" });
 
 /** A feed over the stand-in table that counts its reads and records what it delivers. */
-function countedFeed(stored: number) {
+function countedFeed(stored: number, minReadIntervalMs?: number) {
   const db = fakeDatabase(stored);
   let reads = 0;
   const feed = createArticleFeed({
@@ -17,6 +17,7 @@ function countedFeed(stored: number) {
     },
     logger: silent,
     pollMs: 60_000,
+    minReadIntervalMs,
   });
   const delivered: number[] = [];
   feed.subscribe((articles) => delivered.push(...articles.map((article) => article.id)));
@@ -59,6 +60,36 @@ describe("the live feed's wake-ups", () => {
     feed.wake();
     await feed.idle();
     expect(delivered).toEqual([11, 12]);
+    await feed.close();
+  });
+
+  it("reads at once after a quiet spell, then no sooner than its interval after the last read", async () => {
+    const { db, feed, delivered, reads } = countedFeed(10, 60_000);
+    db.store(fixtureArticle(11));
+    feed.wake(11);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(delivered).toEqual([11]);
+    expect(reads()).toBe(1);
+    // A busy stream: the next wake-ups wait for the interval (a minute here), and share one read then.
+    db.store(fixtureArticle(12));
+    feed.wake(12);
+    db.store(fixtureArticle(13));
+    feed.wake(13);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(delivered).toEqual([11]);
+    expect(reads()).toBe(1);
+    await feed.close();
+  });
+
+  it("delivers a burst exactly once and in order, whatever the wake-ups' timing", async () => {
+    const { db, feed, delivered } = countedFeed(10);
+    for (let id = 11; id <= 40; id++) {
+      db.store(fixtureArticle(id));
+      feed.wake(id);
+      if (id % 7 === 0) await new Promise((resolve) => setTimeout(resolve, 3));
+    }
+    await feed.idle();
+    expect(delivered).toEqual(Array.from({ length: 30 }, (_, i) => 11 + i));
     await feed.close();
   });
 });

@@ -35,11 +35,24 @@ export type ArticleFeedOptions = {
   /** A wake-up missed (a notification lost with its connection) is caught up by this timer. */
   pollMs?: number;
   pageSize?: number;
+  /**
+   * Reads start at least this far apart (ms). A wake-up after a quiet spell reads at once; while articles keep
+   * coming, the ones stored meanwhile are read together. Default 25.
+   */
+  minReadIntervalMs?: number;
 };
 
 export function createArticleFeed(options: ArticleFeedOptions): ArticleFeed {
   const { readAfter, logger } = options;
   const pageSize = options.pageSize ?? 500;
+  // Every insert on any instance wakes every instance's feed, and each read is a statement on the shared
+  // database: with two instances polling 10,000 sources, ~1,200 reads a round for 1,000 changed feeds. At most one read per 25 ms lets a busy stream's wake-ups share reads, for at most 25 ms more
+  // latency while it is busy and none after a quiet spell.
+  const minReadIntervalMs = options.minReadIntervalMs ?? 25;
+  /** When the last read started (performance.now()). */
+  let lastReadAt = -Infinity;
+  /** Ends the wait for the next read's turn at once (close). */
+  let stopWaiting: (() => void) | undefined;
   const listeners = new Set<ArticleListener>();
   let delivered = options.startAfter;
   let reading: Promise<void> | null = null;
@@ -80,13 +93,27 @@ export function createArticleFeed(options: ArticleFeedOptions): ArticleFeed {
     // read is repeated as before).
     if (storedUpTo !== undefined && storedUpTo <= delivered) return;
     if (reading) {
-      // A read is under way and may have missed what woke us: read once more after it.
+      // A read is under way (or waiting for its turn) and may miss what woke us: read once more after it.
       again = true;
       return;
     }
     reading = (async () => {
       do {
+        const wait = lastReadAt + minReadIntervalMs - performance.now();
+        if (wait > 0) {
+          await new Promise<void>((resolve) => {
+            const turn = setTimeout(resolve, wait);
+            stopWaiting = () => {
+              clearTimeout(turn);
+              resolve();
+            };
+          });
+          stopWaiting = undefined;
+        }
+        if (closed) break;
+        // Wake-ups until now are served by this read.
         again = false;
+        lastReadAt = performance.now();
         try {
           await readAll();
           failures = 0;
@@ -117,6 +144,7 @@ export function createArticleFeed(options: ArticleFeedOptions): ArticleFeed {
     },
     async close() {
       closed = true;
+      stopWaiting?.();
       clearInterval(poll);
       clearTimeout(retryTimer);
       while (reading) await reading;
