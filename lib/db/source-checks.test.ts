@@ -87,7 +87,7 @@ describe("the source queue (SQLite)", () => {
     const fetchedAt = new Date(Date.UTC(2026, 10, 25, 8, 0, 0, 0));
     const later = (ms: number) => new Date(fetchedAt.getTime() + ms);
     await recordFetchOutcome(ids[1], { kind: "success", fetchedAt, nextCheckAt: later(60_000), pollIntervalSeconds: 60, etag: '"b-1"', lastModified: "Mon, 23 Nov 2026 10:00:00 GMT", siteUrl: "https://two.example/", websubHub: "https://hub.example/" });
-    await recordCheckSuccesses([
+    const soonest = await recordCheckSuccesses([
       // A 200: new validators, its site (the source had none), and a hub it no longer advertises.
       { sourceId: ids[0], fetchedAt, nextCheckAt: later(120_000), pollIntervalSeconds: 120, etag: '"a-2"', lastModified: null, siteUrl: "https://one.example/", websubHub: null },
       // A 304: validators, site and hub untouched.
@@ -99,6 +99,8 @@ describe("the source queue (SQLite)", () => {
     expect(await findSourceById(ids[1])).toMatchObject({ etag: '"b-1"', lastModified: "Mon, 23 Nov 2026 10:00:00 GMT", siteUrl: "https://two.example/", websubHub: "https://hub.example/", pollIntervalSeconds: 240 });
     expect(await findSourceById(ids[3])).toMatchObject({ etag: null, lastModified: "Tue, 24 Nov 2026 10:00:00 GMT", siteUrl: null, websubHub: "https://hub.example/four", pollIntervalSeconds: 360 });
     for (const id of [ids[0], ids[1], ids[3]]) expect((await findSourceById(id))?.lastSuccessAt?.toISOString()).toBe(fetchedAt.toISOString());
+    // The write says when the soonest of them is due: the scheduler looks at the queue again then.
+    expect(soonest?.toISOString()).toBe(later(120_000).toISOString());
   });
 
   it("a refresh asked for after a 304 check ended but before its outcome was written still makes the source due", async () => {
@@ -108,7 +110,9 @@ describe("the source queue (SQLite)", () => {
     const [claimed] = (await claimDueSources(new Date(now.getTime() + 10_000_000), 100, 60)).filter((source) => source.id === ids[2]);
     expect(claimed).toBeDefined();
     await markSourceDue(ids[2]);
-    await recordCheckSuccesses([{ sourceId: ids[2], fetchedAt: now, nextCheckAt: new Date(now.getTime() + 3_600_000), pollIntervalSeconds: 3600 }]);
+    const due = await recordCheckSuccesses([{ sourceId: ids[2], fetchedAt: now, nextCheckAt: new Date(now.getTime() + 3_600_000), pollIntervalSeconds: 3600 }]);
+    // Due now, not in an hour: so the scheduler looks at once.
+    expect(due!.getTime()).toBeLessThanOrEqual(Date.now());
     const health = await findSourceHealthById(ids[2]);
     expect(new Date(health!.nextCheckAt).getTime()).toBeLessThanOrEqual(Date.now());
     expect((await claimDueSources(new Date(), 100, 60)).map((source) => source.id)).toContain(ids[2]);

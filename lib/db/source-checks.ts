@@ -188,8 +188,10 @@ const TEXT_FIELDS: Record<TextField, (success: CheckSuccess) => string | null | 
  * statement for a batch costs about what one Prisma update costs for a single source (the scheduler gathers
  * them, lib/ingest/scheduler.ts). The lease ends with the same write; a refresh asked for while the check ran
  * makes the source due again now (the check may have fetched the feed before the publisher changed it).
+ * Returns when the soonest of them is due now (null: none of them exists any more).
  */
-export async function recordCheckSuccesses(outcomes: CheckSuccess[], db: Db = getDb()): Promise<void> {
+export async function recordCheckSuccesses(outcomes: CheckSuccess[], db: Db = getDb()): Promise<Date | null> {
+  let earliest: Date | null = null;
   const postgres = dbKind(db) === "postgresql";
   // PostgreSQL cannot infer a parameter's type inside CASE … THEN, so it is cast; SQLite takes it as is.
   const typed = (value: unknown, pgType: "TIMESTAMP(3)" | "INTEGER" | "TEXT") => (postgres ? Prisma.sql`CAST(${value} AS ${Prisma.raw(pgType)})` : Prisma.sql`${value}`);
@@ -209,7 +211,7 @@ export async function recordCheckSuccesses(outcomes: CheckSuccess[], db: Db = ge
       const column = Prisma.raw(`"${field}"`);
       return [Prisma.sql`${column} = CASE "id" ${caseOf(arms, pick, "TEXT")} ELSE ${column} END`];
     });
-    await db.$executeRaw`UPDATE "Source" SET
+    const rows = await db.$queryRaw<{ nextCheckAt: Date | string }[]>`UPDATE "Source" SET
         "lastFetchedAt" = ${every((outcome) => outcome.fetchedAt, "TIMESTAMP(3)")},
         "lastSuccessAt" = ${every((outcome) => outcome.fetchedAt, "TIMESTAMP(3)")},
         "nextCheckAt" = CASE WHEN "refreshRequestedAt" IS NULL THEN ${every((outcome) => outcome.nextCheckAt, "TIMESTAMP(3)")} ELSE ${typed(now, "TIMESTAMP(3)")} END,
@@ -217,8 +219,14 @@ export async function recordCheckSuccesses(outcomes: CheckSuccess[], db: Db = ge
         "pollIntervalSeconds" = ${every((outcome) => outcome.pollIntervalSeconds, "INTEGER")},
         ${Prisma.join([...textAssignments, Prisma.sql`"lastError" = NULL`], ", ")},
         "errorCount" = 0, "updatedAt" = ${typed(now, "TIMESTAMP(3)")}
-      WHERE "id" IN (${Prisma.join(chunk.map((outcome) => outcome.sourceId))})`;
+      WHERE "id" IN (${Prisma.join(chunk.map((outcome) => outcome.sourceId))})
+      RETURNING "nextCheckAt"`;
+    for (const row of rows) {
+      const due = new Date(row.nextCheckAt);
+      if (earliest === null || due < earliest) earliest = due;
+    }
   }
+  return earliest;
 }
 
 /**

@@ -55,8 +55,15 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   // write lands, the source's lease keeps every loop from claiming it, and a refresh asked for meanwhile is
   // kept by that same write (recordCheckSuccesses makes the source due again). A failed write leaves the
   // lease to run out, after which the source is checked again (its stored articles are not stored twice).
-  // close() flushes.
-  const successes = createBatchWriter(recordCheckSuccesses, { gatherMs: 25 });
+  // close() flushes. The loop may have looked at the queue before the write landed (a check ends first) and
+  // gone to sleep until the lease's end: the write says when its sources are due, and the loop looks then.
+  const successes = createBatchWriter(
+    async (outcomes: CheckSuccess[]) => {
+      const earliest = await recordCheckSuccesses(outcomes);
+      if (earliest) lookBy(earliest.getTime());
+    },
+    { gatherMs: 25 },
+  );
   const recordSuccessLater = (outcome: CheckSuccess): Promise<void> => {
     successes.write(outcome).catch((error) => logger.warn({ err: error, sourceId: outcome.sourceId }, "could not record a successful check; the source is checked again when its lease ends"));
     return Promise.resolve();
@@ -73,6 +80,8 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   const checking = new Set<number>();
   const recheck = new Set<number>();
   let timer: NodeJS.Timeout | undefined;
+  /** When `timer` fires (Date.now() time). */
+  let timerDueAt = 0;
   let closing = false;
   let looking = false;
   let lookAgain = false;
@@ -80,7 +89,15 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   function schedule(delayMs: number): void {
     if (closing) return;
     if (timer) clearTimeout(timer);
-    timer = setTimeout(() => void look(), Math.max(0, Math.min(delayMs, idleMs)));
+    const wait = Math.max(0, Math.min(delayMs, idleMs));
+    timerDueAt = Date.now() + wait;
+    timer = setTimeout(() => void look(), wait);
+  }
+
+  /** Looks at the queue at `at` (Date.now() time) at the latest; a look planned sooner stands. */
+  function lookBy(at: number): void {
+    if (timer && timerDueAt <= at) return;
+    schedule(at - Date.now());
   }
 
   /** `askedAt`: when a refresh was asked for (performance.now()), so its claim counts as waiting too. */
