@@ -46,8 +46,9 @@ export function createArticleFeed(options: ArticleFeedOptions): ArticleFeed {
   const { readAfter, logger } = options;
   const pageSize = options.pageSize ?? 500;
   // Every insert on any instance wakes every instance's feed, and each read is a statement on the shared
-  // database: with two instances polling 10,000 sources, ~1,200 reads a round for 1,000 changed feeds. At most one read per 25 ms lets a busy stream's wake-ups share reads, for at most 25 ms more
-  // latency while it is busy and none after a quiet spell.
+  // database: with two instances polling 10,000 sources, ~1,200 reads a round for 1,000 changed feeds. At
+  // most one read per 25 ms lets a busy stream's wake-ups share reads, for at most 25 ms more latency while it
+  // is busy and none after a quiet spell.
   const minReadIntervalMs = options.minReadIntervalMs ?? 25;
   /** When the last read started (performance.now()). */
   let lastReadAt = -Infinity;
