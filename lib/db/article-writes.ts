@@ -9,6 +9,7 @@ import type { ArticleCandidate } from "../domain/feed";
 import { articleSlug } from "../domain/slug";
 import { toArticle, type ArticleListRow } from "./articles";
 import { chunkedByText, queryInChunks } from "./chunks";
+import { queryRows } from "./direct-sql";
 
 const ARTICLE_INSERT_COLUMNS = ["sourceId", "dedupeKey", "slug", "title", "url", "normalizedUrl", "summary", "contentHtml", "contentHash", "imageUrl", "author", "publishedAt", "updatedAt", "ingestedAt"] as const;
 type InsertedRow = Omit<ArticleListRow, "source" | "publishedAt" | "id"> & { id: number | bigint; dedupeKey: string; publishedAt: Date | string };
@@ -169,7 +170,7 @@ async function insertArticleRows(
  * other instances; it is sent when the statement commits, like the rows.
  */
 async function insertInOrderInOneStatement(sourceId: number, columns: Prisma.Sql, tuples: Prisma.Sql[], db: Db): Promise<InsertedWithSourceRow[]> {
-  return db.$queryRaw<InsertedWithSourceRow[]>`WITH ordered AS MATERIALIZED (SELECT pg_advisory_xact_lock(${Prisma.raw(String(ARTICLE_ORDER_LOCK))})),
+  return queryRows<InsertedWithSourceRow>(db, Prisma.sql`WITH ordered AS MATERIALIZED (SELECT pg_advisory_xact_lock(${Prisma.raw(String(ARTICLE_ORDER_LOCK))})),
     inserted AS (
       INSERT INTO "Article" (${columns})
       SELECT entry.* FROM ordered CROSS JOIN (VALUES ${Prisma.join(tuples)}) AS entry
@@ -177,7 +178,7 @@ async function insertInOrderInOneStatement(sourceId: number, columns: Prisma.Sql
     ),
     woken AS (SELECT pg_notify(${NEW_ARTICLES_CHANNEL}, MAX("id")::text) FROM inserted HAVING COUNT(*) > 0)
     SELECT inserted.*, s."slug" AS "sourceSlug", s."name" AS "sourceName", s."siteUrl" AS "sourceSiteUrl", s."category" AS "sourceCategory"
-    FROM inserted JOIN "Source" s ON s."id" = ${sourceId} LEFT JOIN woken ON TRUE`;
+    FROM inserted JOIN "Source" s ON s."id" = ${sourceId} LEFT JOIN woken ON TRUE`);
 }
 
 export type InsertResult = {
@@ -248,7 +249,7 @@ function toStoredIdentities(rows: IdentityRow[]): StoredIdentities {
 
 /** storedIdentitiesSql for any number of candidates: one statement per chunk. */
 async function findStoredIdentities(sourceId: number, candidates: ArticleCandidate[], db: Db): Promise<StoredIdentities> {
-  const rows = await queryInChunks(candidates, (chunk) => db.$queryRaw<IdentityRow[]>(storedIdentitiesSql(sourceId, chunk)), IDENTITY_PARAMETERS_PER_CANDIDATE);
+  const rows = await queryInChunks(candidates, (chunk) => queryRows<IdentityRow>(db, storedIdentitiesSql(sourceId, chunk)), IDENTITY_PARAMETERS_PER_CANDIDATE);
   return toStoredIdentities(rows);
 }
 
@@ -313,7 +314,7 @@ async function insertUnmatchedInOneStatement(
   const byPublication = [...candidates].sort((a, b) => a.publishedAt.getTime() - b.publishedAt.getTime());
   const entries = byPublication.map((candidate, position) => Prisma.sql`(CAST(${position} AS INTEGER), ${articleValues(sourceId, candidate, ingestedAt, true)})`);
   const quoted = (prefix: string) => ARTICLE_INSERT_COLUMNS.map((column) => `${prefix}"${column}"`).join(", ");
-  const rows = await db.$queryRaw<InsertedOrKnownRow[]>`WITH known AS MATERIALIZED (${storedIdentitiesSql(sourceId, candidates)}),
+  const rows = await queryRows<InsertedOrKnownRow>(db, Prisma.sql`WITH known AS MATERIALIZED (${storedIdentitiesSql(sourceId, candidates)}),
     ordered AS MATERIALIZED (SELECT pg_advisory_xact_lock(${Prisma.raw(String(ARTICLE_ORDER_LOCK))})),
     inserted AS (
       INSERT INTO "Article" (${Prisma.raw(quoted(""))})
@@ -328,7 +329,7 @@ async function insertUnmatchedInOneStatement(
       NULL::INTEGER AS "elsewhere", NULL::TEXT AS "contentHash", NULL::TEXT AS "normalizedUrl"
     FROM inserted JOIN "Source" s ON s."id" = ${sourceId} LEFT JOIN woken ON TRUE
     UNION ALL
-    SELECT 'known', known."id", known."dedupeKey", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, known."elsewhere", known."contentHash", known."normalizedUrl" FROM known`;
+    SELECT 'known', known."id", known."dedupeKey", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, known."elsewhere", known."contentHash", known."normalizedUrl" FROM known`);
   const inserted: InsertedWithSourceRow[] = [];
   const known: IdentityRow[] = [];
   for (const row of rows) {

@@ -8,6 +8,7 @@ import { articlePath, type Article, type ArticleDetail } from "../domain/article
 import { encodeCursor } from "../domain/cursor";
 import { searchArticleIdsNewestFirst, searchArticleIdsRanked } from "./search";
 import { queryInChunks } from "./chunks";
+import { queryRows } from "./direct-sql";
 
 export const articleListSelect = {
   id: true,
@@ -135,10 +136,13 @@ export async function listArticlesAfter(
   if (options.upToSequence !== undefined) conditions.push(Prisma.sql`a."id" <= ${options.upToSequence}`);
   if (options.sourceSlug) conditions.push(Prisma.sql`s."slug" = ${options.sourceSlug}`);
   if (options.category) conditions.push(Prisma.sql`s."category" = ${options.category}`);
-  const rows = await db.$queryRaw<ArticleListSqlRow[]>`SELECT ${ARTICLE_LIST_SQL_COLUMNS}
+  const rows = await queryRows<ArticleListSqlRow>(
+    db,
+    Prisma.sql`SELECT ${ARTICLE_LIST_SQL_COLUMNS}
     FROM "Article" a JOIN "Source" s ON s."id" = a."sourceId"
     WHERE ${Prisma.join(conditions, " AND ")}
-    ORDER BY a."id" ASC LIMIT ${options.limit}`;
+    ORDER BY a."id" ASC LIMIT ${options.limit}`,
+  );
   return rows.map((row) => toArticle(fromArticleListSql(row)));
 }
 

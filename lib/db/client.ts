@@ -10,6 +10,7 @@ import "./sqlite-driver";
 import Database from "better-sqlite3";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "./generated/sqlite/client";
 import { PrismaClient as PostgresPrismaClient } from "./generated/postgresql/client";
 import { databaseKind, resolveSqliteFile, DEFAULT_DATABASE_URL, type DatabaseKind } from "./database-url";
@@ -29,6 +30,10 @@ type Holder = { [globalKey]?: { url: string; client: Db } };
 /** Which engine each client made here talks to; on globalThis for the same reason as the client. */
 const kindsKey = Symbol.for("newswire.db.kinds");
 const kinds: WeakMap<object, DatabaseKind> = ((globalThis as { [kindsKey]?: WeakMap<object, DatabaseKind> })[kindsKey] ??= new WeakMap());
+
+/** The node-postgres pool under each PostgreSQL client made here (lib/db/direct-sql.ts runs hot statements on it). */
+const poolsKey = Symbol.for("newswire.db.pools");
+const pools: WeakMap<object, pg.Pool> = ((globalThis as { [poolsKey]?: WeakMap<object, pg.Pool> })[poolsKey] ??= new WeakMap());
 
 /**
  * SQLite's busy timeout: how long a write waits for another connection's write lock. better-sqlite3 is
@@ -98,7 +103,15 @@ function createClient(url: string): Db {
     // kicked in on the story desk's recount (its correlated subqueries are estimated as costly) and spent
     // 30–100 ms compiling each run of a statement that needs a few ms (841 ms of 2.3 s in one cluster bench
     // run, pg_stat_statements). A DATABASE_URL that sets `options` itself decides instead.
-    client = new PostgresPrismaClient({ adapter: new PrismaPg({ connectionString: url, options: "-c jit=off" }) }) as unknown as Db;
+    // The pool is made here and handed to the adapter, so that the few statements that run thousands of times a
+    // polling round can skip Prisma's per-query work on the same connections (lib/db/direct-sql.ts,
+    // docs/decisions/0018). $disconnect() ends it.
+    const pool = new pg.Pool({ connectionString: url, options: "-c jit=off" });
+    // A pooled connection that dies while idle (the server restarted) emits "error" on the pool: without a
+    // listener that would end the process. The pool drops that connection and opens another when asked.
+    pool.on("error", () => undefined);
+    client = new PostgresPrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) }) as unknown as Db;
+    pools.set(client, pool);
   } else {
     client = new PrismaClient({ adapter: new SafeTransactionsSQLite3({ url: resolveSqliteFile(url), timeout: SQLITE_BUSY_TIMEOUT_MS }) });
   }
@@ -112,6 +125,11 @@ function createClient(url: string): Db {
  */
 export function dbKind(db: Db): DatabaseKind {
   return kinds.get(db) ?? databaseKind(currentUrl());
+}
+
+/** The node-postgres pool under a PostgreSQL client made here; undefined for SQLite and for transaction clients. */
+export function postgresPoolOf(db: Db): pg.Pool | undefined {
+  return pools.get(db);
 }
 
 export function getDb(): Db {

@@ -9,7 +9,9 @@ import { createPostgresDatabase, withPostgresAdmin, type TestPostgresDatabase } 
 import { applyMigrations } from "../boot/migrate";
 import { insertNewArticles } from "./article-writes";
 import { listArticles, listArticlesAfter, searchArticles, findArticleBySlug, findLatestSequence } from "./articles";
-import { configureDb, dbKind, disconnectDb, getDb, pingDb } from "./client";
+import { configureDb, dbKind, disconnectDb, getDb, pingDb, postgresPoolOf } from "./client";
+import { queryRows } from "./direct-sql";
+import { Prisma } from "./generated/sqlite/client";
 import { findLastAssignedArticleId, findStoryRowBySlug, findStoryRowsByIds, listStorySubjects, saveStoryBatch, StoryAssignmentConflict } from "./stories";
 import { toTsQuery } from "./search";
 import { deleteAdminSession, deleteExpiredAdminSessions, findAdminSession, insertAdminSession } from "./admin-sessions";
@@ -255,6 +257,30 @@ describe("PostgreSQL mode", () => {
     expect(await findAdminSession("a".repeat(64))).toBeNull();
     await deleteAdminSession("b".repeat(64));
     expect(await findAdminSession("b".repeat(64))).toBeNull();
+  });
+});
+
+describe("hot statements straight on node-postgres (lib/db/direct-sql.ts)", () => {
+  it("read and write dates exactly as Prisma does, whatever the process's time zone", async () => {
+    expect(postgresPoolOf(getDb())).toBeDefined();
+    const zone = process.env.TZ;
+    // Half-hour offset, not the session's zone (America/New_York): any local-time reading would show.
+    process.env.TZ = "America/St_Johns";
+    try {
+      const source = (await insertSource({ slug: "delta", name: "Delta", feedUrl: "https://delta.example/feed", category: "world", pollIntervalSeconds: 300 })).id;
+      const at = new Date(Date.UTC(2026, 6, 1, 23, 45, 1, 234));
+      expect(await queryRows<{ at: Date }>(getDb(), Prisma.sql`SELECT CAST(${at} AS TIMESTAMP(3)) AS "at"`)).toEqual([{ at }]);
+      // Written by node-postgres, read by Prisma…
+      expect(await recordCheckSuccesses([{ sourceId: source, fetchedAt: at, nextCheckAt: new Date(at.getTime() + 1_000), pollIntervalSeconds: 60, etag: 'W/"x, {y}"' }])).toEqual(new Date(at.getTime() + 1_000));
+      expect(await getDb().source.findUnique({ where: { id: source }, select: { lastFetchedAt: true, lastSuccessAt: true, etag: true } })).toEqual({ lastFetchedAt: at, lastSuccessAt: at, etag: 'W/"x, {y}"' });
+      // …and written by Prisma, read by node-postgres.
+      const later = new Date(at.getTime() + 86_400_123);
+      await getDb().source.update({ where: { id: source }, data: { websubLeaseUntil: later } });
+      expect(await claimSource(source, new Date(), 60)).toMatchObject({ id: source, lastSuccessAt: at, websubLeaseUntil: later, etag: 'W/"x, {y}"' });
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
   });
 });
 

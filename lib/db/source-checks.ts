@@ -5,6 +5,7 @@
 import { Prisma } from "./generated/sqlite/client";
 import { dbKind, getDb, type Db } from "./client";
 import { chunked } from "./chunks";
+import { queryRows } from "./direct-sql";
 import { findSourceIdByFeedUrl } from "./sources";
 
 /** What the ingestion pipeline needs to fetch a source. */
@@ -60,9 +61,12 @@ export async function claimDueSources(now: Date, limit: number, leaseSeconds: nu
   const leaseUntil = new Date(now.getTime() + leaseSeconds * 1000);
   const due = Prisma.sql`SELECT "id" FROM "Source" WHERE "nextCheckAt" <= ${now} AND ("checkLeaseUntil" IS NULL OR "checkLeaseUntil" <= ${now})
     ORDER BY "nextCheckAt" LIMIT ${limit}`;
-  const rows = await db.$queryRaw<SourceForFetchRow[]>`UPDATE "Source" SET "nextCheckAt" = ${leaseUntil}, "checkLeaseUntil" = ${leaseUntil}, "refreshRequestedAt" = NULL
+  const rows = await queryRows<SourceForFetchRow>(
+    db,
+    Prisma.sql`UPDATE "Source" SET "nextCheckAt" = ${leaseUntil}, "checkLeaseUntil" = ${leaseUntil}, "refreshRequestedAt" = NULL
     WHERE "id" IN (${dbKind(db) === "postgresql" ? Prisma.sql`${due} FOR UPDATE SKIP LOCKED` : due})
-    RETURNING ${Prisma.raw(SOURCE_FOR_FETCH_COLUMNS)}`;
+    RETURNING ${Prisma.raw(SOURCE_FOR_FETCH_COLUMNS)}`,
+  );
   return rows.map(toSourceForFetch);
 }
 
@@ -84,9 +88,12 @@ function toSourceForFetch(row: SourceForFetchRow): SourceForFetch {
  */
 export async function claimSource(sourceId: number, now: Date, leaseSeconds: number, db: Db = getDb()): Promise<SourceForFetch | "busy" | null> {
   const leaseUntil = new Date(now.getTime() + leaseSeconds * 1000);
-  const rows = await db.$queryRaw<SourceForFetchRow[]>`UPDATE "Source" SET "nextCheckAt" = ${leaseUntil}, "checkLeaseUntil" = ${leaseUntil}, "refreshRequestedAt" = NULL
+  const rows = await queryRows<SourceForFetchRow>(
+    db,
+    Prisma.sql`UPDATE "Source" SET "nextCheckAt" = ${leaseUntil}, "checkLeaseUntil" = ${leaseUntil}, "refreshRequestedAt" = NULL
     WHERE "id" = ${sourceId} AND ("checkLeaseUntil" IS NULL OR "checkLeaseUntil" <= ${now})
-    RETURNING ${Prisma.raw(SOURCE_FOR_FETCH_COLUMNS)}`;
+    RETURNING ${Prisma.raw(SOURCE_FOR_FETCH_COLUMNS)}`,
+  );
   if (rows.length > 0) return toSourceForFetch(rows[0]);
   const requested = await db.source.updateMany({ where: { id: sourceId }, data: { refreshRequestedAt: now } });
   return requested.count === 1 ? "busy" : null;
@@ -101,9 +108,12 @@ export async function renewClaims(sourceIds: number[], now: Date, leaseSeconds: 
   const leaseUntil = new Date(now.getTime() + leaseSeconds * 1000);
   const renewed: number[] = [];
   for (const chunk of chunked(sourceIds)) {
-    const rows = await db.$queryRaw<{ id: number | bigint }[]>`UPDATE "Source" SET "nextCheckAt" = ${leaseUntil}, "checkLeaseUntil" = ${leaseUntil}
+    const rows = await queryRows<{ id: number | bigint }>(
+      db,
+      Prisma.sql`UPDATE "Source" SET "nextCheckAt" = ${leaseUntil}, "checkLeaseUntil" = ${leaseUntil}
       WHERE "id" IN (${Prisma.join(chunk)}) AND "checkLeaseUntil" > ${now}
-      RETURNING "id"`;
+      RETURNING "id"`,
+    );
     renewed.push(...rows.map((row) => Number(row.id)));
   }
   return renewed;
@@ -191,40 +201,80 @@ const TEXT_FIELDS: Record<TextField, (success: CheckSuccess) => string | null | 
  * Returns when the soonest of them is due now (null: none of them exists any more).
  */
 export async function recordCheckSuccesses(outcomes: CheckSuccess[], db: Db = getDb()): Promise<Date | null> {
+  if (outcomes.length === 0) return null;
+  if (dbKind(db) === "postgresql") return recordCheckSuccessesOnPostgres(outcomes, db);
+  // SQLite: CASE arms per source (SQLite has no array parameters).
   let earliest: Date | null = null;
-  const postgres = dbKind(db) === "postgresql";
-  // PostgreSQL cannot infer a parameter's type inside CASE … THEN, so it is cast; SQLite takes it as is.
-  const typed = (value: unknown, pgType: "TIMESTAMP(3)" | "INTEGER" | "TEXT") => (postgres ? Prisma.sql`CAST(${value} AS ${Prisma.raw(pgType)})` : Prisma.sql`${value}`);
   const now = new Date();
   // Per source: up to nine CASE arms of two parameters each, and its id in the IN list.
   for (const chunk of chunked(outcomes, 19)) {
-    const caseOf = (arms: CheckSuccess[], pick: (outcome: CheckSuccess) => unknown, pgType: "TIMESTAMP(3)" | "INTEGER" | "TEXT") =>
+    const caseOf = (arms: CheckSuccess[], pick: (outcome: CheckSuccess) => unknown) =>
       Prisma.join(
-        arms.map((outcome) => Prisma.sql`WHEN ${outcome.sourceId} THEN ${typed(pick(outcome), pgType)}`),
+        arms.map((outcome) => Prisma.sql`WHEN ${outcome.sourceId} THEN ${pick(outcome)}`),
         " ",
       );
-    const every = (pick: (outcome: CheckSuccess) => unknown, pgType: "TIMESTAMP(3)" | "INTEGER") => Prisma.sql`CASE "id" ${caseOf(chunk, pick, pgType)} END`;
+    const every = (pick: (outcome: CheckSuccess) => unknown) => Prisma.sql`CASE "id" ${caseOf(chunk, pick)} END`;
     const textAssignments = (Object.keys(TEXT_FIELDS) as TextField[]).flatMap((field) => {
       const pick = TEXT_FIELDS[field];
       const arms = chunk.filter((outcome) => pick(outcome) !== undefined);
       if (arms.length === 0) return [];
       const column = Prisma.raw(`"${field}"`);
-      return [Prisma.sql`${column} = CASE "id" ${caseOf(arms, pick, "TEXT")} ELSE ${column} END`];
+      return [Prisma.sql`${column} = CASE "id" ${caseOf(arms, pick)} ELSE ${column} END`];
     });
     const rows = await db.$queryRaw<{ nextCheckAt: Date | string }[]>`UPDATE "Source" SET
-        "lastFetchedAt" = ${every((outcome) => outcome.fetchedAt, "TIMESTAMP(3)")},
-        "lastSuccessAt" = ${every((outcome) => outcome.fetchedAt, "TIMESTAMP(3)")},
-        "nextCheckAt" = CASE WHEN "refreshRequestedAt" IS NULL THEN ${every((outcome) => outcome.nextCheckAt, "TIMESTAMP(3)")} ELSE ${typed(now, "TIMESTAMP(3)")} END,
+        "lastFetchedAt" = ${every((outcome) => outcome.fetchedAt)},
+        "lastSuccessAt" = ${every((outcome) => outcome.fetchedAt)},
+        "nextCheckAt" = CASE WHEN "refreshRequestedAt" IS NULL THEN ${every((outcome) => outcome.nextCheckAt)} ELSE ${now} END,
         "checkLeaseUntil" = NULL, "refreshRequestedAt" = NULL,
-        "pollIntervalSeconds" = ${every((outcome) => outcome.pollIntervalSeconds, "INTEGER")},
+        "pollIntervalSeconds" = ${every((outcome) => outcome.pollIntervalSeconds)},
         ${Prisma.join([...textAssignments, Prisma.sql`"lastError" = NULL`], ", ")},
-        "errorCount" = 0, "updatedAt" = ${typed(now, "TIMESTAMP(3)")}
+        "errorCount" = 0, "updatedAt" = ${now}
       WHERE "id" IN (${Prisma.join(chunk.map((outcome) => outcome.sourceId))})
       RETURNING "nextCheckAt"`;
     for (const row of rows) {
       const due = new Date(row.nextCheckAt);
       if (earliest === null || due < earliest) earliest = due;
     }
+  }
+  return earliest;
+}
+
+/**
+ * recordCheckSuccesses on PostgreSQL: the whole batch in one statement of fixed text, one array parameter per
+ * column (unnest), instead of CASE arms in chunks of 47 sources. A field an outcome leaves undefined keeps its
+ * stored value: each text field comes with an array saying which rows set it.
+ */
+async function recordCheckSuccessesOnPostgres(outcomes: CheckSuccess[], db: Db): Promise<Date | null> {
+  // One row per source, the latest outcome: UPDATE … FROM would apply an arbitrary one of several.
+  const latest = [...new Map(outcomes.map((outcome) => [outcome.sourceId, outcome])).values()];
+  const now = new Date();
+  const column = (field: TextField) => latest.map((outcome) => TEXT_FIELDS[field](outcome) ?? null);
+  const sets = (field: TextField) => latest.map((outcome) => TEXT_FIELDS[field](outcome) !== undefined);
+  const keepUnlessSet = (field: TextField) => Prisma.raw(`"${field}" = CASE WHEN o."set_${field}" THEN o."${field}" ELSE s."${field}" END`);
+  const fields = Object.keys(TEXT_FIELDS) as TextField[];
+  const rows = await queryRows<{ nextCheckAt: Date | string }>(
+    db,
+    Prisma.sql`UPDATE "Source" AS s SET
+        "lastFetchedAt" = o."fetchedAt", "lastSuccessAt" = o."fetchedAt",
+        "nextCheckAt" = CASE WHEN s."refreshRequestedAt" IS NULL THEN o."nextCheckAt" ELSE CAST(${now} AS TIMESTAMP(3)) END,
+        "checkLeaseUntil" = NULL, "refreshRequestedAt" = NULL,
+        "pollIntervalSeconds" = o."pollIntervalSeconds",
+        ${Prisma.join(fields.map(keepUnlessSet), ", ")},
+        "lastError" = NULL, "errorCount" = 0, "updatedAt" = CAST(${now} AS TIMESTAMP(3))
+      FROM unnest(
+        CAST(${latest.map((outcome) => outcome.sourceId)} AS INTEGER[]),
+        CAST(${latest.map((outcome) => outcome.fetchedAt)} AS TIMESTAMP(3)[]),
+        CAST(${latest.map((outcome) => outcome.nextCheckAt)} AS TIMESTAMP(3)[]),
+        CAST(${latest.map((outcome) => outcome.pollIntervalSeconds)} AS INTEGER[]),
+        ${Prisma.join(fields.map((field) => Prisma.sql`CAST(${column(field)} AS TEXT[]), CAST(${sets(field)} AS BOOLEAN[])`), ", ")}
+      ) AS o("id", "fetchedAt", "nextCheckAt", "pollIntervalSeconds", ${Prisma.raw(fields.map((field) => `"${field}", "set_${field}"`).join(", "))})
+      WHERE s."id" = o."id"
+      RETURNING s."nextCheckAt"`,
+  );
+  let earliest: Date | null = null;
+  for (const row of rows) {
+    const due = new Date(row.nextCheckAt);
+    if (earliest === null || due < earliest) earliest = due;
   }
   return earliest;
 }

@@ -18,7 +18,7 @@ const changed: number[][] = [];
 let desk: StoryDesk;
 
 function newDesk(leadership?: { isLeader(): boolean }): StoryDesk {
-  return createStoryDesk({ logger, createMatcher: () => new StoryMatcher(), leadership, onStoriesChanged: (ids) => changed.push(ids), batchDelayMs: 5, sweepMs: 3_600_000 });
+  return createStoryDesk({ logger, createMatcher: () => new StoryMatcher(), leadership, onStoriesChanged: (ids) => changed.push(ids), batchDelayMs: 5, minRunIntervalMs: 0, sweepMs: 3_600_000 });
 }
 
 beforeAll(async () => {
@@ -79,6 +79,17 @@ describe("the story desk", () => {
     desk = newDesk();
     const later = await ingest(1, "New banknote design honouring scientists unveiled by central bank");
     expect(await storyOf(later.slug)).toBe(first.id);
+  });
+
+  it("while articles keep coming, starts its runs at least minRunIntervalMs apart", async () => {
+    const spaced = createStoryDesk({ logger, createMatcher: () => new StoryMatcher(), onStoriesChanged: () => undefined, batchDelayMs: 5, minRunIntervalMs: 400, sweepMs: 3_600_000 });
+    const before = performance.now();
+    const first = await ingest(0, "Wildfire forces evacuation of mountain villages", 1, spaced);
+    const second = await ingest(1, "Rail strike halts commuter trains across the capital", 1, spaced);
+    // The second run could not start before the first one's start (itself after `before`) + 400 ms.
+    expect(performance.now() - before).toBeGreaterThanOrEqual(400);
+    expect([await storyOf(first.slug), await storyOf(second.slug)]).toEqual([first.id, second.id]);
+    await spaced.close();
   });
 
   it("decides nothing while another instance runs the desk, then catches up when it has it", async () => {

@@ -2,12 +2,24 @@
 // and a message an admin can act on (recorded on the source).
 import { FeedFetchError } from "../../domain/errors";
 
-export type Budget = { signal: AbortSignal; timedOut: () => boolean; timeoutMs: number };
+/** `end()` once the request is over (answered or failed): its timer is cleared. */
+export type Budget = { signal: AbortSignal; timedOut: () => boolean; timeoutMs: number; end: () => void };
 
+/**
+ * A clearable timer rather than AbortSignal.timeout: that one cannot be cancelled, so every fetch's timer
+ * fired its full budget later and built a TimeoutError (stack trace included) for a request long finished:
+ * with 10,000 sources a round, a measurable share of an instance's CPU.
+ */
 export function createBudget(timeoutMs: number, callerSignal: AbortSignal | undefined): Budget {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const signal = callerSignal ? AbortSignal.any([timeout, callerSignal]) : timeout;
-  return { signal, timedOut: () => timeout.aborted, timeoutMs };
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException(`The operation was aborted due to timeout`, "TimeoutError"));
+  }, timeoutMs);
+  timer.unref();
+  const signal = callerSignal ? AbortSignal.any([controller.signal, callerSignal]) : controller.signal;
+  return { signal, timedOut: () => timedOut, timeoutMs, end: () => clearTimeout(timer) };
 }
 
 export function toFeedFetchError(error: unknown, budget: Budget, callerSignal: AbortSignal | undefined): FeedFetchError {

@@ -76,6 +76,8 @@ export function createFeedHttp(network: NetworkView = SYSTEM_NETWORK): FeedHttp 
         return await followRedirects(parseFetchableUrl(url, guard), { options: redirectOptions, guard, agent, signal: budget.signal });
       } catch (error) {
         throw toFeedFetchError(error, budget, options.signal);
+      } finally {
+        budget.end();
       }
     },
     async assertFetchableUrl(url, allowPrivate) {

@@ -48,6 +48,7 @@ export async function postFormWith(guard: AddressGuard, url: string, form: URLSe
   } catch (error) {
     throw toFeedFetchError(error, budget, options.signal);
   } finally {
+    budget.end();
     agent.destroy().catch(() => undefined);
   }
 }
