@@ -1,17 +1,15 @@
 // Runs in the parse pool's worker threads (pool.ts). Errors a feed can cause are returned as values, because
 // an Error crossing the thread boundary loses its class, and the check must tell "not a feed" from a bug.
-import type { MessagePort } from "node:worker_threads";
 import { FeedParseError } from "../../domain/errors";
 import { processFeed, type FeedDocument, type ProcessedFeed, type ProcessOptions } from "./processor";
 
 export type WorkerOutcome<T> = { ok: true; value: T } | { ok: false; notAFeed: string };
 
-/** Every task carries a port on which the worker says it has started (the pool's time limit begins then). */
-type Started = { started: MessagePort };
+/** Every task carries a shared slot where the worker writes when it began (the pool's time limit starts then). */
+type Started = { startedAt: BigInt64Array };
 
 function sayStarted(task: Started): void {
-  task.started.postMessage("started");
-  task.started.close();
+  Atomics.store(task.startedAt, 0, BigInt(Date.now()));
 }
 
 export async function processDocument(task: { document: FeedDocument; options: ProcessOptions } & Started): Promise<WorkerOutcome<ProcessedFeed>> {
