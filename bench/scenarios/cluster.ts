@@ -226,7 +226,7 @@ async function sourcesAcrossInstances(context: ScenarioContext, cluster: Site): 
   // Empty at first: the first round (every source new) is a 200 with no items, then 304s for the unchanged.
   const initialItems = 0;
   const newItems = 5;
-  const rounds = context.quick ? 1 : 2;
+  const rounds = context.quick ? 1 : Number(process.env.BENCH_ROUNDS) || 2;
   const perHostLimit = 2; // lib/ingest/scheduler.ts's default, site-wide through Redis (lib/cluster/host-slots.ts)
   const answerDelayMs = 2;
   const headline = headlineGenerator(37);
