@@ -248,6 +248,16 @@ describe("PostgreSQL mode", () => {
     expect(health.find((source) => source.id === sourceB)).toMatchObject({ lastFetchedAt: later.toISOString(), nextCheckAt: new Date(later.getTime() + 900_000).toISOString() });
   });
 
+  it("keeps the newest of two outcomes of one source in a batch", async () => {
+    const fetchedAt = new Date(Date.UTC(2026, 3, 4, 5, 6, 7, 8));
+    const later = new Date(fetchedAt.getTime() + 1_000);
+    await recordCheckSuccesses([
+      { sourceId: sourceC, fetchedAt, nextCheckAt: new Date(fetchedAt.getTime() + 60_000), pollIntervalSeconds: 60, etag: '"older"' },
+      { sourceId: sourceC, fetchedAt: later, nextCheckAt: new Date(later.getTime() + 120_000), pollIntervalSeconds: 120, etag: '"newer"' },
+    ]);
+    expect(await findSourceById(sourceC)).toMatchObject({ etag: '"newer"', pollIntervalSeconds: 120, lastSuccessAt: later });
+  });
+
   it("stores admin sessions, finds them by id, and deletes them one by one or once expired", async () => {
     const expiresAt = new Date(Date.UTC(2026, 5, 1, 12, 0, 0, 123));
     await insertAdminSession({ id: "a".repeat(64), tokenFingerprint: "f1", expiresAt });

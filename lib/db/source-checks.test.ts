@@ -103,6 +103,16 @@ describe("the source queue (SQLite)", () => {
     expect(soonest?.toISOString()).toBe(later(120_000).toISOString());
   });
 
+  it("keeps the newest of two outcomes of one source in a batch", async () => {
+    const fetchedAt = new Date(Date.UTC(2026, 3, 4, 5, 6, 7, 8));
+    const later = new Date(fetchedAt.getTime() + 1_000);
+    await recordCheckSuccesses([
+      { sourceId: ids[3], fetchedAt, nextCheckAt: new Date(fetchedAt.getTime() + 60_000), pollIntervalSeconds: 60, etag: '"older"' },
+      { sourceId: ids[3], fetchedAt: later, nextCheckAt: new Date(later.getTime() + 120_000), pollIntervalSeconds: 120, etag: '"newer"' },
+    ]);
+    expect(await findSourceById(ids[3])).toMatchObject({ etag: '"newer"', pollIntervalSeconds: 120, lastSuccessAt: later });
+  });
+
   it("a refresh asked for after a 304 check ended but before its outcome was written still makes the source due", async () => {
     // The scheduler writes 304 outcomes after the check has ended (in batches); a refresh that comes between
     // marks the source due, and the late write must not push it back to its ordinary schedule.

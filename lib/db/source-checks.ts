@@ -200,7 +200,9 @@ const TEXT_FIELDS: Record<TextField, (success: CheckSuccess) => string | null | 
  * makes the source due again now (the check may have fetched the feed before the publisher changed it).
  * Returns when the soonest of them is due now (null: none of them exists any more).
  */
-export async function recordCheckSuccesses(outcomes: CheckSuccess[], db: Db = getDb()): Promise<Date | null> {
+export async function recordCheckSuccesses(batch: CheckSuccess[], db: Db = getDb()): Promise<Date | null> {
+  // One outcome per source, its latest: on both engines the newest check is what the source's row says.
+  const outcomes = [...new Map(batch.map((outcome) => [outcome.sourceId, outcome])).values()];
   if (outcomes.length === 0) return null;
   if (dbKind(db) === "postgresql") return recordCheckSuccessesOnPostgres(outcomes, db);
   // SQLite: CASE arms per source (SQLite has no array parameters).
@@ -244,9 +246,8 @@ export async function recordCheckSuccesses(outcomes: CheckSuccess[], db: Db = ge
  * column (unnest), instead of CASE arms in chunks of 47 sources. A field an outcome leaves undefined keeps its
  * stored value: each text field comes with an array saying which rows set it.
  */
-async function recordCheckSuccessesOnPostgres(outcomes: CheckSuccess[], db: Db): Promise<Date | null> {
-  // One row per source, the latest outcome: UPDATE … FROM would apply an arbitrary one of several.
-  const latest = [...new Map(outcomes.map((outcome) => [outcome.sourceId, outcome])).values()];
+async function recordCheckSuccessesOnPostgres(latest: CheckSuccess[], db: Db): Promise<Date | null> {
+  // `latest` has one outcome per source (UPDATE … FROM would apply an arbitrary one of several).
   const now = new Date();
   const column = (field: TextField) => latest.map((outcome) => TEXT_FIELDS[field](outcome) ?? null);
   const sets = (field: TextField) => latest.map((outcome) => TEXT_FIELDS[field](outcome) !== undefined);
