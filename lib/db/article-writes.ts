@@ -95,9 +95,9 @@ async function runArticleWrites<R>(db: Db, parts: (() => Prisma.PrismaPromise<R>
 
 const RETURNED_COLUMNS = Prisma.sql`RETURNING "id", "dedupeKey", "slug", "title", "url", "summary", "imageUrl", "publishedAt"`;
 
-/** One candidate's row, as the comma-separated values of ARTICLE_INSERT_COLUMNS (typed for PostgreSQL). */
-function articleValues(sourceId: number, candidate: ArticleCandidate, ingestedAt: Date, postgres: boolean): Prisma.Sql {
-  const row = {
+/** One candidate's row: a value for each of ARTICLE_INSERT_COLUMNS. */
+function articleRow(sourceId: number, candidate: ArticleCandidate, ingestedAt: Date) {
+  return {
     sourceId,
     dedupeKey: candidate.dedupeKey,
     slug: articleSlug(candidate.title, sourceId, candidate.dedupeKey),
@@ -105,6 +105,11 @@ function articleValues(sourceId: number, candidate: ArticleCandidate, ingestedAt
     publishedAt: candidate.publishedAt,
     ingestedAt,
   } satisfies Record<(typeof ARTICLE_INSERT_COLUMNS)[number], unknown>;
+}
+
+/** One candidate's row, as the comma-separated values of ARTICLE_INSERT_COLUMNS (typed for PostgreSQL). */
+function articleValues(sourceId: number, candidate: ArticleCandidate, ingestedAt: Date, postgres: boolean): Prisma.Sql {
+  const row = articleRow(sourceId, candidate, ingestedAt);
   return Prisma.join(ARTICLE_INSERT_COLUMNS.map((column) => (postgres ? Prisma.sql`CAST(${row[column]} AS ${Prisma.raw(ARTICLE_INSERT_TYPES[column])})` : row[column])));
 }
 
@@ -211,15 +216,25 @@ function identifyingUrls(candidates: ArticleCandidate[]): (url: string | null) =
 const IDENTITY_PARAMETERS_PER_CANDIDATE = 4;
 
 /**
+ * What identifies the candidates: within this source their dedupe keys, identifying links and content
+ * hashes; across sources their story links.
+ */
+function identityLists(candidates: ArticleCandidate[]): { keys: string[]; urls: string[]; hashes: string[]; storyUrls: string[] } {
+  const identifies = identifyingUrls(candidates);
+  return {
+    keys: [...new Set(candidates.map((candidate) => candidate.dedupeKey))],
+    urls: [...new Set(candidates.map((candidate) => candidate.normalizedUrl).filter(identifies))],
+    hashes: [...new Set(candidates.map((candidate) => candidate.contentHash).filter(Boolean))],
+    storyUrls: [...new Set(candidates.map((candidate) => candidate.normalizedUrl).filter(isStoryUrl))],
+  };
+}
+
+/**
  * What this source already stores of these candidates (by dedupe key, story link or content), and what
  * another source stores under their story links (a syndicated copy is stored once): one SELECT.
  */
 function storedIdentitiesSql(sourceId: number, candidates: ArticleCandidate[]): Prisma.Sql {
-  const identifies = identifyingUrls(candidates);
-  const keys = [...new Set(candidates.map((candidate) => candidate.dedupeKey))];
-  const urls = [...new Set(candidates.map((candidate) => candidate.normalizedUrl).filter(identifies))];
-  const hashes = [...new Set(candidates.map((candidate) => candidate.contentHash).filter(Boolean))];
-  const storyUrls = [...new Set(candidates.map((candidate) => candidate.normalizedUrl).filter(isStoryUrl))];
+  const { keys, urls, hashes, storyUrls } = identityLists(candidates);
   const matches = [
     Prisma.sql`"dedupeKey" IN (${Prisma.join(keys)})`,
     ...(urls.length > 0 ? [Prisma.sql`"normalizedUrl" IN (${Prisma.join(urls)})`] : []),
@@ -288,22 +303,31 @@ function sortOut(candidates: ArticleCandidate[], { own: stored, carriedElsewhere
   return { toInsert, changed };
 }
 
-/** Per candidate in insertUnmatchedInOneStatement: its position, its row, and its identity lookup. */
-const ONE_STATEMENT_PARAMETERS_PER_CANDIDATE = 1 + ARTICLE_INSERT_COLUMNS.length + IDENTITY_PARAMETERS_PER_CANDIDATE;
+/**
+ * Per candidate in insertUnmatchedInOneStatement: its row and its identity lookup, counted as the two-statement
+ * path counts parameters. Its arrays have no such limit; this keeps the one-statement path to the batches it
+ * was measured with (a changed feed's few new entries, up to 50), larger ones going the two-statement way.
+ */
+const ONE_STATEMENT_PARAMETERS_PER_CANDIDATE = ARTICLE_INSERT_COLUMNS.length + IDENTITY_PARAMETERS_PER_CANDIDATE;
 
 type InsertedOrKnownRow =
   | (InsertedWithSourceRow & { kind: "inserted" })
   | (Pick<IdentityRow, "id" | "dedupeKey" | "elsewhere" | "contentHash" | "normalizedUrl"> & { kind: "known" });
 
+const quotedColumns = (prefix: string) => ARTICLE_INSERT_COLUMNS.map((column) => `${prefix}"${column}"`).join(", ");
+
 /**
  * The common case on PostgreSQL (a changed feed's few new entries), in one round trip instead of two: finds
- * what is stored of the candidates (storedIdentitiesSql), and inserts, in order and under the order lock (as
- * insertInOrderInOneStatement), those that match none of it: no article of this source with their dedupe
- * key, link or content, and none of another source with their link. Such an entry is new by every rule of
- * sortOut, so nothing is inserted that the two-statement path would not insert; sortOut then decides the rest
- * from the identities returned, as on that path (an entry with a new story link whose content repeats an
+ * what is stored of the candidates (as storedIdentitiesSql does), and inserts, in order and under the order
+ * lock (as insertInOrderInOneStatement), those that match none of it: no article of this source with their
+ * dedupe key, link or content, and none of another source with their link. Such an entry is new by every rule
+ * of sortOut, so nothing is inserted that the two-statement path would not insert; sortOut then decides the
+ * rest from the identities returned, as on that path (an entry with a new story link whose content repeats an
  * older one is new too, and is inserted after). With 10,000 sources, a thousand statements fewer per polling
  * round.
+ *
+ * The entries and the identities looked for travel as one array per column, so the text is the same for any
+ * number of entries and is prepared once per connection (queryRows' `prepared`).
  */
 async function insertUnmatchedInOneStatement(
   sourceId: number,
@@ -312,13 +336,30 @@ async function insertUnmatchedInOneStatement(
   db: Db,
 ): Promise<{ rows: InsertedWithSourceRow[]; identities: StoredIdentities }> {
   const byPublication = [...candidates].sort((a, b) => a.publishedAt.getTime() - b.publishedAt.getTime());
-  const entries = byPublication.map((candidate, position) => Prisma.sql`(CAST(${position} AS INTEGER), ${articleValues(sourceId, candidate, ingestedAt, true)})`);
-  const quoted = (prefix: string) => ARTICLE_INSERT_COLUMNS.map((column) => `${prefix}"${column}"`).join(", ");
-  const rows = await queryRows<InsertedOrKnownRow>(db, Prisma.sql`WITH known AS MATERIALIZED (${storedIdentitiesSql(sourceId, candidates)}),
-    ordered AS MATERIALIZED (SELECT pg_advisory_xact_lock(${Prisma.raw(String(ARTICLE_ORDER_LOCK))})),
+  const rows = byPublication.map((candidate) => articleRow(sourceId, candidate, ingestedAt));
+  const columnArrays = ARTICLE_INSERT_COLUMNS.map(
+    (column) => Prisma.sql`CAST(${rows.map((row) => row[column])} AS ${Prisma.raw(ARTICLE_INSERT_TYPES[column])}[])`,
+  );
+  const identities = identityLists(candidates);
+  const result = await queryRows<InsertedOrKnownRow>(
+    db,
+    // The lock comes first in the text (not in the order of execution: a CTE runs when first read) so that
+    // pg_stat_activity, which keeps the first kilobyte of a statement, shows what an insert waits for.
+    Prisma.sql`WITH ordered AS MATERIALIZED (SELECT pg_advisory_xact_lock(${Prisma.raw(String(ARTICLE_ORDER_LOCK))})),
+    entry AS (
+      SELECT * FROM unnest(${Prisma.join(columnArrays)}) WITH ORDINALITY AS e(${Prisma.raw(quotedColumns(""))}, "position")
+    ),
+    known AS MATERIALIZED (
+      SELECT 0 AS "elsewhere", "id", "dedupeKey", "contentHash", "normalizedUrl" FROM "Article"
+      WHERE "sourceId" = ${sourceId} AND ("dedupeKey" = ANY(CAST(${identities.keys} AS TEXT[])) OR "normalizedUrl" = ANY(CAST(${identities.urls} AS TEXT[]))
+        OR "contentHash" = ANY(CAST(${identities.hashes} AS TEXT[])))
+      UNION ALL
+      SELECT 1 AS "elsewhere", "id", "dedupeKey", "contentHash", "normalizedUrl" FROM "Article"
+      WHERE "normalizedUrl" = ANY(CAST(${identities.storyUrls} AS TEXT[])) AND "sourceId" <> ${sourceId}
+    ),
     inserted AS (
-      INSERT INTO "Article" (${Prisma.raw(quoted(""))})
-      SELECT ${Prisma.raw(quoted("entry."))} FROM ordered CROSS JOIN (VALUES ${Prisma.join(entries)}) AS entry("position", ${Prisma.raw(quoted(""))})
+      INSERT INTO "Article" (${Prisma.raw(quotedColumns(""))})
+      SELECT ${Prisma.raw(quotedColumns("entry."))} FROM ordered CROSS JOIN entry
       WHERE NOT EXISTS (SELECT 1 FROM known WHERE known."dedupeKey" = entry."dedupeKey" OR known."normalizedUrl" = entry."normalizedUrl" OR known."contentHash" = entry."contentHash")
       ORDER BY entry."position"
       ON CONFLICT ("sourceId", "dedupeKey") DO NOTHING ${RETURNED_COLUMNS}
@@ -329,10 +370,12 @@ async function insertUnmatchedInOneStatement(
       NULL::INTEGER AS "elsewhere", NULL::TEXT AS "contentHash", NULL::TEXT AS "normalizedUrl"
     FROM inserted JOIN "Source" s ON s."id" = ${sourceId} LEFT JOIN woken ON TRUE
     UNION ALL
-    SELECT 'known', known."id", known."dedupeKey", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, known."elsewhere", known."contentHash", known."normalizedUrl" FROM known`);
+    SELECT 'known', known."id", known."dedupeKey", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, known."elsewhere", known."contentHash", known."normalizedUrl" FROM known`,
+    { prepared: true },
+  );
   const inserted: InsertedWithSourceRow[] = [];
   const known: IdentityRow[] = [];
-  for (const row of rows) {
+  for (const row of result) {
     if (row.kind === "inserted") inserted.push(row);
     else known.push(row);
   }

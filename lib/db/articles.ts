@@ -142,6 +142,8 @@ export async function listArticlesAfter(
     FROM "Article" a JOIN "Source" s ON s."id" = a."sourceId"
     WHERE ${Prisma.join(conditions, " AND ")}
     ORDER BY a."id" ASC LIMIT ${options.limit}`,
+    // At most eight texts: an upper bound, a source and a category, each there or not.
+    { prepared: true },
   );
   return rows.map((row) => toArticle(fromArticleListSql(row)));
 }

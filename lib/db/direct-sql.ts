@@ -10,6 +10,12 @@
 // parameter, placeholders written by Prisma. Values and results are converted as Prisma's adapter converts
 // them: dates are sent as UTC text, and "timestamp without time zone" columns are read back as UTC, whatever
 // the process's time zone. On SQLite, and inside a Prisma transaction, the statement goes through Prisma.
+//
+// A statement whose text never changes (its lists are array parameters, not IN lists of varying length) can
+// also be prepared: parsed, analysed and planned once per connection instead of on every run. For the insert
+// of a changed feed's entries that was about a third of PostgreSQL's CPU for the statement (0.3 ms of planning
+// against 0.5 ms of execution, pg_stat_statements with track_planning on).
+import { createHash } from "node:crypto";
 import pg from "pg";
 import type { Prisma } from "./generated/sqlite/client";
 import { postgresPoolOf, type Db } from "./client";
@@ -35,10 +41,40 @@ function toPostgresParameter(value: unknown): unknown {
   return value;
 }
 
+/** Names of prepared statements by their text: a handful of fixed texts, so the map stays small. */
+const statementNames = new Map<string, string>();
+
+/**
+ * The name a fixed text is prepared under on every connection: derived from the text, so two texts can never
+ * share one (node-postgres refuses a known name with another text).
+ */
+function statementNameOf(text: string): string {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `newswire_${createHash("sha1").update(text).digest("hex").slice(0, 24)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+export type QueryOptions = {
+  /**
+   * The text is one of a few fixed texts (every list in it is an array parameter): prepare it once per
+   * connection. Never for text that varies with the data (an IN list, VALUES tuples): each variant would stay
+   * prepared on every connection of the pool.
+   */
+  prepared?: boolean;
+};
+
 /** Runs `query` and returns its rows: on node-postgres for a PostgreSQL client made in client.ts, else Prisma. */
-export async function queryRows<T>(db: Db, query: Prisma.Sql): Promise<T[]> {
+export async function queryRows<T>(db: Db, query: Prisma.Sql, options: QueryOptions = {}): Promise<T[]> {
   const pool = postgresPoolOf(db);
   if (!pool) return db.$queryRaw<T[]>(query);
-  const result = await pool.query({ text: query.text, values: query.values.map(toPostgresParameter), types: RESULT_TYPES });
+  const result = await pool.query({
+    ...(options.prepared ? { name: statementNameOf(query.text) } : {}),
+    text: query.text,
+    values: query.values.map(toPostgresParameter),
+    types: RESULT_TYPES,
+  });
   return result.rows as T[];
 }

@@ -66,6 +66,7 @@ export async function claimDueSources(now: Date, limit: number, leaseSeconds: nu
     Prisma.sql`UPDATE "Source" SET "nextCheckAt" = ${leaseUntil}, "checkLeaseUntil" = ${leaseUntil}, "refreshRequestedAt" = NULL
     WHERE "id" IN (${dbKind(db) === "postgresql" ? Prisma.sql`${due} FOR UPDATE SKIP LOCKED` : due})
     RETURNING ${Prisma.raw(SOURCE_FOR_FETCH_COLUMNS)}`,
+    { prepared: true },
   );
   return rows.map(toSourceForFetch);
 }
@@ -93,6 +94,7 @@ export async function claimSource(sourceId: number, now: Date, leaseSeconds: num
     Prisma.sql`UPDATE "Source" SET "nextCheckAt" = ${leaseUntil}, "checkLeaseUntil" = ${leaseUntil}, "refreshRequestedAt" = NULL
     WHERE "id" = ${sourceId} AND ("checkLeaseUntil" IS NULL OR "checkLeaseUntil" <= ${now})
     RETURNING ${Prisma.raw(SOURCE_FOR_FETCH_COLUMNS)}`,
+    { prepared: true },
   );
   if (rows.length > 0) return toSourceForFetch(rows[0]);
   const requested = await db.source.updateMany({ where: { id: sourceId }, data: { refreshRequestedAt: now } });
@@ -271,6 +273,7 @@ async function recordCheckSuccessesOnPostgres(latest: CheckSuccess[], db: Db): P
       ) AS o("id", "fetchedAt", "nextCheckAt", "pollIntervalSeconds", ${Prisma.raw(fields.map((field) => `"${field}", "set_${field}"`).join(", "))})
       WHERE s."id" = o."id"
       RETURNING s."nextCheckAt"`,
+    { prepared: true },
   );
   let earliest: Date | null = null;
   for (const row of rows) {
