@@ -1,5 +1,5 @@
 // The polling loop. The database is the job queue: a source is due when its nextCheckAt has
-// passed; claiming it pushes nextCheckAt out by a lease so no other loop (or instance) takes it meanwhile.
+// passed; claiming it leases it (checkLeaseUntil) so no other loop (or instance) takes it meanwhile.
 import type { Article } from "../domain/article";
 import { claimDueSources, claimSource, findNextCheckAt, markSourceDue, recordCheckSuccesses, releaseClaims, renewClaims, type CheckSuccess, type SourceForFetch } from "../db/source-checks";
 import { createBatchWriter } from "./batch-writer";
