@@ -193,7 +193,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   try {
     // The first start of a fresh database applies the migrations: one instance first (docs/decisions/0004,
     // "Known limits"). The others one by one too: started together on a loaded two-core machine, one of
-    // them ran out the 5 s it gives Redis to answer at start (while Redis answered others at once).
+    // them ran out the time it then gave Redis to answer at start, 5 s (while Redis answered others at once);
+    // lib/cluster/redis.ts now allows 20 s.
     for (let i = 0; i < count; i++) await startInstance(i);
     if (options.loadBalancer !== false) {
       haproxy = await startHaproxy({
