@@ -40,7 +40,7 @@ import { createPageCache } from "./lib/http/page-cache";
 import { createRequestGate, HTTP_SERVER_OPTIONS } from "./lib/http/request-gate";
 import { createSecurityHeaders } from "./lib/http/security-headers";
 import { createAdminRateLimiter, registerAdminRateLimiter } from "./lib/http/admin-rate-limit";
-import { resolveClientAddress } from "./lib/http/client-address";
+import { clientLimitKey, resolveClientAddress } from "./lib/http/client-address";
 import { gatherIds } from "./lib/realtime/gathered-ids";
 import { THEME_INIT_SCRIPT } from "./components/ui/theme";
 
@@ -87,7 +87,8 @@ async function main(): Promise<void> {
   const limits = createLiveLimits({
     perAddress: env.liveMaxPerIp,
     total: env.liveMaxConnections,
-    addressOf: (req) => resolveClientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], env.trustProxy),
+    // Counted per client: an IPv6 client by its /64 (clientLimitKey), or it could open its cap from each address.
+    addressOf: (req) => clientLimitKey(resolveClientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], env.trustProxy)),
     shared: sharedConnectionCounts,
   });
   // Request ids, client addresses, body/URL bounds, foreign server actions, API 404/405 (lib/http/request-gate.ts).

@@ -26,6 +26,15 @@ describe("admin rate limiter in memory", () => {
     expect(blocked).toBeLessThanOrEqual(60);
     expect(await limiter.check("198.51.100.2")).toEqual({ blocked: false });
   });
+
+  it("counts an IPv6 client by its /64: a new address of the same network per guess does not escape the limit", async () => {
+    const limiter = createAdminRateLimiter({ keyPrefix: `test-${randomUUID()}`, points: 3, blockSeconds: 60 });
+    const verdicts: AdminRateVerdict[] = [];
+    for (let i = 1; i <= 4; i++) verdicts.push(await limiter.fail(`2001:db8:7:7::${i.toString(16)}`));
+    expect(verdicts.map((verdict) => verdict.blocked)).toEqual([false, false, false, true]);
+    expect(retryAfter(await limiter.check("2001:db8:7:7:abcd::1"))).toBeGreaterThan(50);
+    expect(await limiter.check("2001:db8:7:8::1")).toEqual({ blocked: false });
+  });
 });
 
 describe("admin rate limiter in Redis (127.0.0.1:6379)", () => {

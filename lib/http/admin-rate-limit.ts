@@ -1,11 +1,12 @@
-// Failed admin sign-ins and admin API calls with a wrong token are counted per client address
-// (lib/http/client-address.ts); past the limit the address is refused — right token or not, or the limit
+// Failed admin sign-ins and admin API calls with a wrong token are counted per client address (an IPv6
+// client by its /64: clientLimitKey in lib/http/client-address.ts); past the limit the address is refused — right token or not, or the limit
 // would only slow guessing down — with 429 and Retry-After until the block runs out. In memory for one
 // instance; in Redis when server.ts passes its client, so that every instance of a site counts together.
 // rate-limiter-flexible does the counting, expiry and blocking, atomically in Redis.
 import type { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { getLogger } from "../log";
+import { clientLimitKey } from "./client-address";
 
 /** Failures an address may make in a window before it is blocked: enough for typos, nothing for guessing. */
 export const ADMIN_FAILURES_ALLOWED = 10;
@@ -61,7 +62,7 @@ export function createAdminRateLimiter(options: AdminRateLimiterOptions = {}): A
     async check(address) {
       let current: RateLimiterRes | null;
       try {
-        current = await limiter.get(address);
+        current = await limiter.get(clientLimitKey(address));
       } catch (error) {
         // Neither store answered: the failure count below still applies (it has its own insurance).
         getLogger().warn({ err: error }, "admin rate limiter: could not read the failure count");
@@ -71,7 +72,7 @@ export function createAdminRateLimiter(options: AdminRateLimiterOptions = {}): A
     },
     async fail(address) {
       try {
-        await limiter.consume(address);
+        await limiter.consume(clientLimitKey(address));
         return { blocked: false };
       } catch (result) {
         if (result instanceof RateLimiterRes) return { blocked: true, retryAfterSeconds: retryAfter(result) };

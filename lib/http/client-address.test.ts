@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseTrustedProxies, resolveClientAddress } from "./client-address";
+import { clientLimitKey, parseTrustedProxies, resolveClientAddress } from "./client-address";
 
 describe("parseTrustedProxies", () => {
   it("reads addresses and CIDR ranges of both families", () => {
@@ -51,5 +51,16 @@ describe("resolveClientAddress", () => {
   it("bounds the walk through a very long header", () => {
     const long = Array.from({ length: 5000 }, () => "10.0.0.9").join(",");
     expect(resolveClientAddress("10.0.0.2", `198.51.100.1,${long}`, proxies)).toBe("10.0.0.9");
+  });
+});
+
+describe("clientLimitKey", () => {
+  it("keeps an IPv4 address and counts an IPv6 address by its /64", () => {
+    expect(clientLimitKey("198.51.100.7")).toBe("198.51.100.7");
+    expect(clientLimitKey("2001:db8:1:2:3:4:5:6")).toBe("2001:db8:1:2::/64");
+    expect(clientLimitKey("2001:db8:1:2::1")).toBe(clientLimitKey("2001:db8:1:2:ffff:ffff:ffff:fffe"));
+    expect(clientLimitKey("2001:db8:1:3::1")).not.toBe(clientLimitKey("2001:db8:1:2::1"));
+    expect(clientLimitKey("::1")).toBe("::/64");
+    expect(clientLimitKey("unknown")).toBe("unknown");
   });
 });

@@ -34,6 +34,21 @@ function normalizeAddress(text: string): string | null {
   return parseAddress(trimmed)?.toString() ?? null;
 }
 
+/** Bits of an IPv6 address that make one client for the limits below: a /64 is one subscriber's network. */
+const IPV6_CLIENT_PREFIX_PARTS = 4;
+
+/**
+ * What the per-client limits (live connections per address, failed admin attempts) count by: an IPv4 address
+ * as it is, an IPv6 address by its /64 ("2001:db8:1:2::/64"). One subscriber is given a whole /64 and can
+ * pick any of its 2^64 addresses for each request, so counting exact IPv6 addresses would bound nothing.
+ * Takes resolveClientAddress's answer; anything that is not an address is returned as it is.
+ */
+export function clientLimitKey(address: string): string {
+  if (net.isIP(address) !== 6) return address;
+  const parts = ipaddr.IPv6.parse(address).parts.slice(0, IPV6_CLIENT_PREFIX_PARTS);
+  return `${new ipaddr.IPv6([...parts, 0, 0, 0, 0]).toString()}/64`;
+}
+
 /**
  * Parses TRUST_PROXY: comma-separated addresses or CIDRs ("10.0.0.0/8, 127.0.0.1, ::1"). Throws an Error
  * naming the first entry that is neither (the env parser turns it into a line naming the variable).

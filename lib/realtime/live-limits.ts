@@ -16,7 +16,7 @@ export type LiveLimitsOptions = {
   perAddress: number;
   /** 0 = no cap. */
   total: number;
-  /** The client's address (X-Forwarded-For is believed only from trusted proxies). */
+  /** The client's address as the caps count it (server.ts: an IPv6 client by its /64). */
   addressOf: (req: IncomingMessage) => string;
   shared?: SharedAddressCounts;
 };

@@ -8,7 +8,8 @@ let server: RunningServer;
 const open: { close(): void }[] = [];
 
 beforeAll(async () => {
-  server = await startTestServer({ env: { LIVE_MAX_PER_IP: "3" } });
+  // TRUST_PROXY: the test stands in for a proxy, to connect as clients with IPv6 addresses (X-Forwarded-For).
+  server = await startTestServer({ env: { LIVE_MAX_PER_IP: "3", TRUST_PROXY: "127.0.0.1, ::1" } });
 }, 240_000);
 
 afterAll(async () => {
@@ -43,5 +44,21 @@ describe("live connections per client address", () => {
     const again = await SseStream.open(`${server.url}/api/live`);
     open.push(again);
     expect(again.status).toBe(200);
+  });
+
+  it("counts an IPv6 client by its /64: other addresses of that network share its cap", async () => {
+    const controller = new AbortController();
+    const openFrom = (address: string) => fetch(`${server.url}/api/live`, { headers: { "x-forwarded-for": address }, signal: controller.signal });
+    try {
+      const held = [await openFrom("2001:db8:a:b::1"), await openFrom("2001:db8:a:b::2"), await openFrom("2001:db8:a:b:ffff:1:2:3")];
+      expect(held.map((response) => response.status)).toEqual([200, 200, 200]);
+      const sameNetwork = await openFrom("2001:db8:a:b:9::9");
+      expect(sameNetwork.status).toBe(429);
+      await sameNetwork.body?.cancel();
+      const otherNetwork = await openFrom("2001:db8:a:c::1");
+      expect(otherNetwork.status).toBe(200);
+    } finally {
+      controller.abort();
+    }
   });
 });
