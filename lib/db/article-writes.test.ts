@@ -3,41 +3,14 @@
 // statement does not apply, one stored meanwhile by a concurrent check) are completed by a second insert.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCandidateFactory } from "../../tests/helpers/article-candidates";
-import { createPostgresDatabase } from "../../tests/helpers/postgres-database";
-import { useTestDatabase } from "../../tests/helpers/test-database";
-import { applyMigrations } from "../boot/migrate";
+import { bothEngines, restoreDatabaseUrlAfterAll } from "../../tests/helpers/both-engines";
 import { insertNewArticles } from "./article-writes";
 import { findArticleBySlug, listArticles } from "./articles";
-import { dbKind, disconnectDb, getDb } from "./client";
+import { dbKind, getDb } from "./client";
 import { insertSource } from "./sources";
 
-type Engine = { name: string; kind: "sqlite" | "postgresql"; open: () => Promise<{ cleanup: () => Promise<void> }> };
-
-const previousUrl = process.env.DATABASE_URL;
-const engines: Engine[] = [
-  { name: "SQLite", kind: "sqlite", open: () => useTestDatabase("article-writes") },
-  {
-    name: "PostgreSQL",
-    kind: "postgresql",
-    async open() {
-      const database = await createPostgresDatabase("newswire_article_writes");
-      await disconnectDb();
-      process.env.DATABASE_URL = database.url;
-      await applyMigrations(database.url);
-      return {
-        async cleanup() {
-          await disconnectDb();
-          await database.drop();
-        },
-      };
-    },
-  },
-];
-
-afterAll(() => {
-  if (previousUrl === undefined) delete process.env.DATABASE_URL;
-  else process.env.DATABASE_URL = previousUrl;
-});
+restoreDatabaseUrlAfterAll();
+const engines = bothEngines("article_writes");
 
 describe.each(engines)("insertNewArticles ($name)", ({ kind, open }) => {
   let database: { cleanup: () => Promise<void> };

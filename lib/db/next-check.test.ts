@@ -3,39 +3,13 @@
 // column alone: the answer must come from the lease then, or a loop with nothing left to claim would look
 // again at once, over and over, for as long as any check runs.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPostgresDatabase } from "../../tests/helpers/postgres-database";
-import { useTestDatabase } from "../../tests/helpers/test-database";
-import { applyMigrations } from "../boot/migrate";
-import { disconnectDb, getDb } from "./client";
+import { bothEngines, restoreDatabaseUrlAfterAll } from "../../tests/helpers/both-engines";
+import { getDb } from "./client";
 import { claimDueSources, claimSource, findNextCheckAt, recordCheckSuccesses, renewClaims } from "./source-checks";
 import { insertSource } from "./sources";
 
-type Engine = { name: string; open: () => Promise<{ cleanup: () => Promise<void> }> };
-
-const previousUrl = process.env.DATABASE_URL;
-const engines: Engine[] = [
-  { name: "SQLite", open: () => useTestDatabase("next-check") },
-  {
-    name: "PostgreSQL",
-    async open() {
-      const database = await createPostgresDatabase("newswire_next_check");
-      await disconnectDb();
-      process.env.DATABASE_URL = database.url;
-      await applyMigrations(database.url);
-      return {
-        async cleanup() {
-          await disconnectDb();
-          await database.drop();
-        },
-      };
-    },
-  },
-];
-
-afterAll(() => {
-  if (previousUrl === undefined) delete process.env.DATABASE_URL;
-  else process.env.DATABASE_URL = previousUrl;
-});
+restoreDatabaseUrlAfterAll();
+const engines = bothEngines("next_check");
 
 describe.each(engines)("findNextCheckAt ($name)", ({ open }) => {
   let database: { cleanup: () => Promise<void> };
