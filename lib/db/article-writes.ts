@@ -304,11 +304,10 @@ function sortOut(candidates: ArticleCandidate[], { own: stored, carriedElsewhere
 }
 
 /**
- * Per candidate in insertUnmatchedInOneStatement: its row and its identity lookup, counted as the two-statement
- * path counts parameters. Its arrays have no such limit; this keeps the one-statement path to the batches it
- * was measured with (a changed feed's few new entries, up to 50), larger ones going the two-statement way.
+ * Entries that take the one-statement path at most (a changed feed's few new ones; its arrays have no
+ * parameter limit, but this is the size it was measured with). Larger batches go the two-statement way.
  */
-const ONE_STATEMENT_PARAMETERS_PER_CANDIDATE = ARTICLE_INSERT_COLUMNS.length + IDENTITY_PARAMETERS_PER_CANDIDATE;
+const ONE_STATEMENT_MAX_CANDIDATES = 50;
 
 type InsertedOrKnownRow =
   | (InsertedWithSourceRow & { kind: "inserted" })
@@ -406,7 +405,8 @@ export async function insertNewArticles(
 ): Promise<InsertResult> {
   if (candidates.length === 0) return { inserted: [], updated: 0, unchanged: 0 };
 
-  const oneStatement = dbKind(db) === "postgresql" && chunkedByText(candidates, ONE_STATEMENT_PARAMETERS_PER_CANDIDATE, textChars, TEXT_PER_STATEMENT).length === 1;
+  const oneStatement =
+    dbKind(db) === "postgresql" && candidates.length <= ONE_STATEMENT_MAX_CANDIDATES && candidates.reduce((sum, candidate) => sum + textChars(candidate), 0) <= TEXT_PER_STATEMENT;
   const first = oneStatement ? await insertUnmatchedInOneStatement(sourceId, candidates, ingestedAt, db) : { rows: [], identities: await findStoredIdentities(sourceId, candidates, db) };
   const { toInsert, changed } = sortOut(candidates, first.identities);
 

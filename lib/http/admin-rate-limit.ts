@@ -1,7 +1,8 @@
 // Failed admin sign-ins and admin API calls with a wrong token are counted per client address (an IPv6
-// client by its /64: clientLimitKey in lib/http/client-address.ts); past the limit the address is refused — right token or not, or the limit
-// would only slow guessing down — with 429 and Retry-After until the block runs out. In memory for one
-// instance; in Redis when server.ts passes its client, so that every instance of a site counts together.
+// client by its /64: clientLimitKey in lib/http/client-address.ts); past the limit the address is refused —
+// right token or not, or the limit would only slow guessing down — with 429 and Retry-After until the block
+// runs out. In memory for one instance; in Redis when server.ts passes its client, so that every instance of
+// a site counts together.
 // rate-limiter-flexible does the counting, expiry and blocking, atomically in Redis.
 import type { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
