@@ -212,7 +212,7 @@ async function main(): Promise<void> {
     onChecked: (source, result, durationMs) => {
       metrics.feedChecks.inc({ outcome: result.status });
       metrics.checkDuration.observe(durationMs / 1000);
-      if (result.status === "updated") metrics.storeDuration.observe(result.storeMs / 1000);
+      if (result.status === "updated") metrics.storeDuration.observe(result.bodyToStoredMs / 1000);
       websub.onChecked(source, result);
     },
   });

@@ -57,7 +57,8 @@ export type CheckWait = { claimMs?: number; turnMs: number; fetched?: () => void
 const tenths = (ms: number) => Math.round(ms * 10) / 10;
 
 export type RefreshResult =
-  | { status: "updated"; inserted: Article[]; updated: number; hubUrl: string | null; selfUrl: string | null; storeMs: number }
+  /** `bodyToStoredMs`: from the fetched body to its new articles committed (parse, normalize, sanitize, store). */
+  | { status: "updated"; inserted: Article[]; updated: number; hubUrl: string | null; selfUrl: string | null; bodyToStoredMs: number }
   | { status: "not-modified" }
   | { status: "failed"; error: string; code: string };
 
@@ -129,9 +130,9 @@ export async function refreshSource(source: SourceForFetch, context: RefreshCont
     }
 
     const fetchMs = tenths(performance.now() - fetchStarted);
-    const storeStarted = performance.now();
+    const bodyStarted = performance.now();
     const { processed, stored, timings } = await ingestFeedBody(source.id, { body: response.body, contentType: response.contentType, url: response.finalUrl }, fetchedAt, context.seenItems?.forCheck(source.id, source.lastSuccessAt, fetchedAt), context.processor);
-    const storeMs = performance.now() - storeStarted;
+    const bodyToStoredMs = performance.now() - bodyStarted;
     const interval = nextPollInterval({
       previousSeconds: source.pollIntervalSeconds,
       newArticles: stored.inserted.length,
@@ -164,7 +165,7 @@ export async function refreshSource(source: SourceForFetch, context: RefreshCont
       siteUrl: source.siteUrl ? undefined : feed.siteUrl,
       websubHub: feed.hubUrl,
     });
-    return { status: "updated", inserted: stored.inserted, updated: stored.updated, hubUrl: feed.hubUrl, selfUrl: feed.selfUrl, storeMs };
+    return { status: "updated", inserted: stored.inserted, updated: stored.updated, hubUrl: feed.hubUrl, selfUrl: feed.selfUrl, bodyToStoredMs };
   } catch (error) {
     const failure = describeFailure(error);
     const errorCount = source.errorCount + 1;

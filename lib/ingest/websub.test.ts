@@ -100,7 +100,7 @@ async function snapshot(id: number): Promise<SourceForFetch> {
   return source;
 }
 
-const updated = (hubUrl: string | null, selfUrl: string | null = null): RefreshResult => ({ status: "updated", inserted: [], updated: 0, hubUrl, selfUrl, storeMs: 1 });
+const updated = (hubUrl: string | null, selfUrl: string | null = null): RefreshResult => ({ status: "updated", inserted: [], updated: 0, hubUrl, selfUrl, bodyToStoredMs: 1 });
 const notModified: RefreshResult = { status: "not-modified" };
 
 async function check(harness: Harness, source: SourceForFetch, result: RefreshResult): Promise<void> {
