@@ -12,6 +12,8 @@ import { chunkedByText, queryInChunks } from "./chunks";
 import { queryRows } from "./direct-sql";
 
 const ARTICLE_INSERT_COLUMNS = ["sourceId", "dedupeKey", "slug", "title", "url", "normalizedUrl", "summary", "contentHtml", "contentHash", "imageUrl", "author", "publishedAt", "updatedAt", "ingestedAt"] as const;
+/** The columns as SQL names, each with `prefix` ("entry.") before it. */
+const quotedColumns = (prefix: string) => ARTICLE_INSERT_COLUMNS.map((column) => `${prefix}"${column}"`).join(", ");
 type InsertedRow = Omit<ArticleListRow, "source" | "publishedAt" | "id"> & { id: number | bigint; dedupeKey: string; publishedAt: Date | string };
 type InsertedWithSourceRow = InsertedRow & { sourceSlug: string; sourceName: string; sourceSiteUrl: string | null; sourceCategory: string };
 
@@ -132,7 +134,7 @@ async function insertArticleRows(
 ): Promise<{ rows: Omit<ArticleListRow, "source">[]; source: ArticleListRow["source"] | null }> {
   if (candidates.length === 0) return { rows: [], source: null };
   const postgres = dbKind(db) === "postgresql";
-  const columns = Prisma.raw(ARTICLE_INSERT_COLUMNS.map((column) => `"${column}"`).join(", "));
+  const columns = Prisma.raw(quotedColumns(""));
   const chunks = chunkedByText(candidates, ARTICLE_INSERT_COLUMNS.length, textChars, TEXT_PER_STATEMENT).map((chunk) =>
     chunk.map((candidate) => Prisma.sql`(${articleValues(sourceId, candidate, ingestedAt, postgres)})`),
   );
@@ -312,8 +314,6 @@ const ONE_STATEMENT_MAX_CANDIDATES = 50;
 type InsertedOrKnownRow =
   | (InsertedWithSourceRow & { kind: "inserted" })
   | (Pick<IdentityRow, "id" | "dedupeKey" | "elsewhere" | "contentHash" | "normalizedUrl"> & { kind: "known" });
-
-const quotedColumns = (prefix: string) => ARTICLE_INSERT_COLUMNS.map((column) => `${prefix}"${column}"`).join(", ");
 
 /**
  * The common case on PostgreSQL (a changed feed's few new entries), in one round trip instead of two: finds
