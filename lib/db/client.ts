@@ -103,10 +103,16 @@ function createClient(url: string): Db {
     // kicked in on the story desk's recount (its correlated subqueries are estimated as costly) and spent
     // 30–100 ms compiling each run of a statement that needs a few ms (841 ms of 2.3 s in one cluster bench
     // run, pg_stat_statements). A DATABASE_URL that sets `options` itself decides instead.
+    // Custom plans only (plan_cache_mode): a statement prepared on these sessions (lib/db/direct-sql.ts) is
+    // parsed once but planned on every run, for the tables as they are then. By default PostgreSQL moves it to
+    // a generic plan after five runs and keeps that plan until the next ANALYZE: the insert of new entries,
+    // first prepared while Article was nearly empty, then scanned the whole table on every run (2,850 pages at
+    // 10,000 articles) wherever autovacuum did not analyze it meanwhile. Prisma's own statements are unnamed
+    // and always planned for their values; this changes nothing for them.
     // The pool is made here and handed to the adapter, so that the few statements that run thousands of times a
     // polling round can skip Prisma's per-query work on the same connections (lib/db/direct-sql.ts,
     // docs/decisions/0018). $disconnect() ends it.
-    const pool = new pg.Pool({ connectionString: url, options: "-c jit=off" });
+    const pool = new pg.Pool({ connectionString: url, options: "-c jit=off -c plan_cache_mode=force_custom_plan" });
     // A pooled connection that dies while idle (the server restarted) emits "error" on the pool: without a
     // listener that would end the process. The pool drops that connection and opens another when asked.
     pool.on("error", () => undefined);

@@ -12,9 +12,9 @@
 // the process's time zone. On SQLite, and inside a Prisma transaction, the statement goes through Prisma.
 //
 // A statement whose text never changes (its lists are array parameters, not IN lists of varying length) can
-// also be prepared: parsed, analysed and planned once per connection instead of on every run. For the insert
-// of a changed feed's entries that was about a third of PostgreSQL's CPU for the statement (0.3 ms of planning
-// against 0.5 ms of execution, pg_stat_statements with track_planning on).
+// also be prepared: parsed and analysed once per connection instead of on every run. It is still planned on
+// every run (the sessions use custom plans only, see client.ts): a plan cached while a table was small
+// outlives the table's growth.
 import { createHash } from "node:crypto";
 import pg from "pg";
 import type { Prisma } from "./generated/sqlite/client";

@@ -292,6 +292,21 @@ describe("hot statements straight on node-postgres (lib/db/direct-sql.ts)", () =
       else process.env.TZ = zone;
     }
   });
+
+  it("plan each run of a prepared statement for the table as it is then, never on a plan cached while it was small", async () => {
+    // PostgreSQL's default switches a prepared statement to a generic plan after five runs; one made while the
+    // table was nearly empty scanned it whole once it had grown (unless an ANALYZE came in between).
+    const source = (await insertSource({ slug: "epsilon", name: "Epsilon", feedUrl: "https://epsilon.example/feed", category: "world", pollIntervalSeconds: 300 })).id;
+    for (let i = 0; i < 8; i++) await insertNewArticles(source, [candidate({ url: `https://epsilon.example/plan/${i}` })]);
+    // Run one after another, the inserts had the pool's most recently used connection, as this query does.
+    const plans = await queryRows<{ generic: number; custom: number }>(
+      getDb(),
+      Prisma.sql`SELECT CAST(generic_plans AS INTEGER) AS "generic", CAST(custom_plans AS INTEGER) AS "custom" FROM pg_prepared_statements WHERE statement LIKE '%pg_advisory_xact_lock%INSERT INTO "Article"%'`,
+    );
+    expect(plans).toHaveLength(1);
+    expect(plans[0].generic).toBe(0);
+    expect(plans[0].custom).toBeGreaterThanOrEqual(8);
+  });
 });
 
 describe("article ids become visible in id order, with concurrent writers (docs/decisions/0009)", () => {
