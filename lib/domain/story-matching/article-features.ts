@@ -188,7 +188,7 @@ export function analyzeArticle(title: unknown, summary: unknown, options: Analyz
   const whole = `${cleanTitle} ${cleanSummary}`;
   const language: Language = isMostlyOtherScript(whole)
     ? "other"
-    : guessLanguage(Array.from(whole.matchAll(WORD), (match) => foldAccents(match[0].toLowerCase())));
+    : guessLanguage((whole.match(WORD) ?? []).map((word) => foldAccents(word.toLowerCase())));
   const features: ArticleFeatures = { language, terms: new Map(), capitalisedStems: [], lowercaseStems: [] };
   const fromTitle = analyzeField(cleanTitle, IN_TITLE, language, features);
   const fromSummary = analyzeField(cleanSummary, IN_SUMMARY, language, features);

@@ -42,11 +42,19 @@ const NEWS_BOILERPLATE: Record<Exclude<Language, "other">, string[]> = {
   nl: "zegt zei volgens video".split(" "),
 };
 
-type LanguageKit = { stem: (word: string) => string; stopwords: Set<string> };
+type LanguageKit = {
+  stem: (word: string) => string;
+  stopwords: Set<string>;
+  /** stemWord's results: the stemmers are pure but slow (about a microsecond a word), and news repeats its words. */
+  stems: Map<string, string>;
+};
+
+/** A language's stem cache starts over past this many words (about 5 MB): a bound on memory, not a tuning. */
+const STEM_CACHE_WORDS = 50_000;
 
 function kit(stem: (word: string) => string, stopwords: string[], language: Exclude<Language, "other">): LanguageKit {
   // Stop words are compared after accent folding, like every token.
-  return { stem, stopwords: new Set([...stopwords, ...NEWS_BOILERPLATE[language]].map((word) => foldAccents(word.toLowerCase()))) };
+  return { stem, stopwords: new Set([...stopwords, ...NEWS_BOILERPLATE[language]].map((word) => foldAccents(word.toLowerCase()))), stems: new Map() };
 }
 
 const KITS: Record<Exclude<Language, "other">, LanguageKit> = {
@@ -62,11 +70,19 @@ const KITS: Record<Exclude<Language, "other">, LanguageKit> = {
 /** In this order: a tie goes to the earlier language (English first: most feeds are English). */
 const STEMMED_LANGUAGES = Object.keys(KITS) as Exclude<Language, "other">[];
 
-/** How many of the languages list each stop word: a word only French uses says more than "la" or "de". */
-const STOPWORD_SHARE = new Map<string, number>();
-for (const language of STEMMED_LANGUAGES) {
-  for (const word of KITS[language].stopwords) STOPWORD_SHARE.set(word, (STOPWORD_SHARE.get(word) ?? 0) + 1);
-}
+/**
+ * How many of the languages list each stop word (a word only French uses says more than "la" or "de"), and
+ * which they are, in STEMMED_LANGUAGES order: one lookup per word of the text instead of one per language.
+ */
+const STOPWORD_SHARE = new Map<string, { share: number; languages: number[] }>();
+STEMMED_LANGUAGES.forEach((language, index) => {
+  for (const word of KITS[language].stopwords) {
+    let entry = STOPWORD_SHARE.get(word);
+    if (!entry) STOPWORD_SHARE.set(word, (entry = { share: 0, languages: [] }));
+    entry.share += 1;
+    entry.languages.push(index);
+  }
+});
 
 /**
  * True when most letters of the text are outside the Latin script (Cyrillic, Greek, Arabic, CJK, …). Counts
@@ -90,20 +106,19 @@ export function isMostlyOtherScript(text: string): boolean {
  * languages that list it, a shared word with less weight; no vote at all means English.
  */
 export function guessLanguage(words: readonly string[]): Exclude<Language, "other"> {
-  const votes = new Map<Exclude<Language, "other">, number>();
+  // By index in STEMMED_LANGUAGES.
+  const votes = STEMMED_LANGUAGES.map(() => 0);
   for (const word of words) {
-    const share = STOPWORD_SHARE.get(word);
-    if (!share) continue;
-    for (const language of STEMMED_LANGUAGES) {
-      if (KITS[language].stopwords.has(word)) votes.set(language, (votes.get(language) ?? 0) + 1 / share);
-    }
+    const entry = STOPWORD_SHARE.get(word);
+    if (!entry) continue;
+    for (const index of entry.languages) votes[index] += 1 / entry.share;
   }
   let best: Exclude<Language, "other"> = "en";
   let bestVotes = 0;
-  for (const language of STEMMED_LANGUAGES) {
-    const count = votes.get(language) ?? 0;
+  for (let index = 0; index < STEMMED_LANGUAGES.length; index++) {
+    const count = votes[index];
     if (count > bestVotes + 1e-9) {
-      best = language;
+      best = STEMMED_LANGUAGES[index];
       bestVotes = count;
     }
   }
@@ -120,8 +135,27 @@ export function isStopword(word: string, language: Language): boolean {
  */
 export function stemWord(word: string, language: Language): string {
   if (language === "other") return word;
+  const kit = KITS[language];
+  let stem = kit.stems.get(word);
+  if (stem === undefined) {
+    if (kit.stems.size >= STEM_CACHE_WORDS) kit.stems.clear();
+    stem = stemUncached(word, kit);
+    kit.stems.set(detached(word), detached(stem));
+  }
+  return stem;
+}
+
+/**
+ * A copy of a string that does not hold on to the text it was cut from: V8 keeps a substring of 13 characters
+ * or more as a view into the whole text, which the stem cache would otherwise keep alive.
+ */
+function detached(text: string): string {
+  return ` ${text}`.slice(1);
+}
+
+function stemUncached(word: string, kit: LanguageKit): string {
   try {
-    const stem = KITS[language].stem(word);
+    const stem = kit.stem(word);
     return foldAccents(typeof stem === "string" && stem.length > 0 ? stem : word);
   } catch {
     return foldAccents(word);

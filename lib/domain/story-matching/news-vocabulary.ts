@@ -288,8 +288,12 @@ PHRASES.push(
   ["paises bajos", ["@country:netherlands"]],
 );
 
-/** Acronyms that are ordinary words in lower case ("us", "who", "un"): recognised only in capitals. */
-const CAPITALISED_ONLY: Record<string, string[]> = {
+/**
+ * Acronyms that are ordinary words in lower case ("us", "who", "un"): recognised only in capitals. Read
+ * through a Map (below): looked up in the object itself, a headline's "constructor" or "toString" found
+ * Object.prototype's functions and the article could not be analysed (the story desk stalled on it).
+ */
+const CAPITALISED_ONLY_TERMS: Record<string, string[]> = {
   US: ["@country:united-states"],
   USA: ["@country:united-states"],
   UK: ["@country:united-kingdom"],
@@ -304,17 +308,22 @@ const CAPITALISED_ONLY: Record<string, string[]> = {
   PBoC: ["@cb:pboc"],
   BoC: ["@cb:boc"],
 };
+const CAPITALISED_ONLY = new Map(Object.entries(CAPITALISED_ONLY_TERMS));
 
-const conceptByStem = new Map<string, string[]>();
-const conceptBySurface = new Map<string, string[]>();
+// Per language, rather than keyed by "language:word": wordLookup runs for every word of every article, and a
+// composed key is a new string to build and hash each time.
+type ByLanguage = Record<Exclude<Language, "other">, Map<string, string[]>>;
+const byLanguage = (): ByLanguage => ({ en: new Map(), fr: new Map(), de: new Map(), es: new Map(), it: new Map(), pt: new Map(), nl: new Map() });
+const conceptByStem = byLanguage();
+const conceptBySurface = byLanguage();
 for (const concept of CONCEPTS) {
   for (const [language, words] of Object.entries(concept.words) as Array<[Exclude<Language, "other">, string[]]>) {
     for (const word of words) {
       if (word.includes(" ")) PHRASES.push([foldAccents(word.toLowerCase()), concept.terms]);
       // "=word": this exact word only, where stemming would catch others ("earnings" but not "earned").
-      else if (word.startsWith("=")) conceptBySurface.set(`${language}:${foldAccents(word.slice(1).toLowerCase())}`, concept.terms);
+      else if (word.startsWith("=")) conceptBySurface[language].set(foldAccents(word.slice(1).toLowerCase()), concept.terms);
       // Stemmed exactly as the tokenizer stems (accents still on: the French and Spanish stemmers read them).
-      else conceptByStem.set(`${language}:${stemWord(word.toLowerCase().replace(/^s'/, ""), language)}`, concept.terms);
+      else conceptByStem[language].set(stemWord(word.toLowerCase().replace(/^s'/, ""), language), concept.terms);
     }
   }
 }
@@ -336,13 +345,13 @@ export function phraseLookup(words: string): string[] | undefined {
 
 /** Terms for an acronym that is a stop word in lower case ("US", "WHO", "UN"), or undefined. */
 export function acronymLookup(original: string): string[] | undefined {
-  return CAPITALISED_ONLY[original];
+  return CAPITALISED_ONLY.get(original);
 }
 
 /** Terms for one word: a name in any language (folded word), or a concept of the text's language (stem). */
 export function wordLookup(folded: string, stem: string, language: Language, original: string): string[] | undefined {
-  if (language === "other") return CAPITALISED_ONLY[original] ?? nameByWord.get(folded);
-  return CAPITALISED_ONLY[original] ?? nameByWord.get(folded) ?? conceptBySurface.get(`${language}:${folded}`) ?? conceptByStem.get(`${language}:${stem}`);
+  if (language === "other") return CAPITALISED_ONLY.get(original) ?? nameByWord.get(folded);
+  return CAPITALISED_ONLY.get(original) ?? nameByWord.get(folded) ?? conceptBySurface[language].get(folded) ?? conceptByStem[language].get(stem);
 }
 
 /** Entity terms ("@…") name a thing; their kind (cb, country, org, storm) is the part before ":". */

@@ -17,6 +17,18 @@ const FED_3 = () => article(3, 8, "US central bank lifts borrowing costs by 0.25
 const ECB = () => article(4, 1.5, "ECB holds rates at 3% as eurozone stalls", "The European Central Bank kept its deposit rate unchanged on Wednesday, President Lena Vogt said.");
 
 describe("StoryMatcher: what is one event", () => {
+  it("analyses words that are also names of Object.prototype's properties like any other word", () => {
+    const matcher = new StoryMatcher();
+    // Once looked up in a plain object: "constructor" found its function and the article could not be added.
+    const first = article(1, 1, "Formula One constructor title decided in Abu Dhabi", "McLaren clinched the constructor championship; toString valueOf hasOwnProperty __proto__");
+    expect(matcher.add(first)).toEqual({ storyId: first.id, joined: false, mergedStoryIds: [] });
+    const second = article(2, 1.5, "McLaren wins Formula One constructor title in Abu Dhabi", "The constructor championship went to McLaren.");
+    expect(matcher.add(second)).toEqual({ storyId: first.id, joined: true, mergedStoryIds: [] });
+    for (const word of ["constructor", "Constructor", "CONSTRUCTOR", "toString", "__proto__", "hasOwnProperty", "valueOf"]) {
+      expect(() => matcher.add(article(3, 2, `${word} ${word}`))).not.toThrow();
+    }
+  });
+
   it("puts outlets' different wordings of one event in one story, with the first article's id", () => {
     const matcher = new StoryMatcher();
     const first = FED_1();

@@ -46,19 +46,20 @@ export type StorySnapshot = {
   lastPublishedAtMs: number;
 };
 
-/** Weights of an article's terms under the index's current statistics, and the norms a comparison needs. */
-type Weighted = {
-  /** Full weights, and weights with summary-only terms discounted (against a bare headline). */
-  full: number;
-  short: number;
-  flags: number;
-  /** Names, numbers and concepts: what an article in another language can share with it. */
-  neutral: boolean;
-};
-
+/**
+ * Weights of an article's terms under the index's current statistics, and the norms a comparison needs, by
+ * position in article.terms. The matcher's termQueryMark/termQueryIndex find a term's position (a scratch per
+ * term instead of a Map keyed by term: link() looks up every term of every member compared).
+ */
 type Query = {
   article: StoredArticle;
-  terms: Map<Term, Weighted>;
+  mark: number;
+  /** Full weights, and weights with summary-only terms discounted (against a bare headline). */
+  full: number[];
+  short: number[];
+  flags: number[];
+  /** Names, numbers and concepts: what an article in another language can share with it. */
+  neutral: boolean[];
   norm: number;
   shortNorm: number;
   neutralNorm: number;
@@ -72,6 +73,8 @@ const IN_TITLE = features.IN_TITLE;
 const IN_SUMMARY = features.IN_SUMMARY;
 const ENTITY = features.ENTITY;
 const CAPITALISED = features.CAPITALISED;
+/** A term's weight before IDF is in StoryMatcher.weightsBeforeIdf at its flags, plus this (the bit above them) for a telling number. */
+const TELLING_NUMBER = (IN_TITLE | IN_SUMMARY | ENTITY | CAPITALISED) + 1;
 
 /** At most this many of the query's rarest terms look for candidates, each reading at most this many postings. */
 const CANDIDATE_TERMS = 12;
@@ -102,11 +105,35 @@ export class StoryMatcher implements StoryDeskMatcher {
   private slotSeq = new Float64Array(1024);
   private slotScore = new Float64Array(1024);
   private slotEpoch = new Uint32Array(1024);
+  // Per term id (Term.id), in typed arrays: what the comparisons read for each of the thousands of terms they
+  // visit per article — document frequency, the IDF prior, the cached IDF, whether it is a telling number, and
+  // the query's scratch — so that they do not chase a Term, its kind, its postings and its boxed numbers.
+  private termDf = new Int32Array(4096);
+  /** priorArticles × kind.priorShare. */
+  private termPrior = new Float64Array(4096);
+  /** idf() under the statistics of termIdfVersion (cached: every comparison reads it). */
+  private termIdf = new Float64Array(4096);
+  private termIdfVersion = new Float64Array(4096);
+  /** kind.isTellingNumber, as 1 or 0. */
+  private termTelling = new Uint8Array(4096);
+  /** Whether the term is in the query being matched (its mark), and where in it. */
+  private termQueryMark = new Float64Array(4096);
+  private termQueryIndex = new Int32Array(4096);
+  private nextTermId = 0;
+  private readonly freeTermIds: number[] = [];
   /** Changes whenever the document frequencies do (an article indexed or pruned). */
   private statsVersion = 0;
+  /** The last query's mark in termQueryMark. */
+  private queryMark = 0;
+  /** weightBeforeIdf by flags (+ TELLING_NUMBER), worked out once: the comparisons read it for every term. */
+  private readonly weightsBeforeIdf = new Float64Array(2 * TELLING_NUMBER);
 
   constructor(tuning: Partial<StoryMatchingTuning> = {}) {
     this.tuning = { ...DEFAULT_TUNING, ...tuning };
+    for (let flags = 0; flags < TELLING_NUMBER; flags++) {
+      this.weightsBeforeIdf[flags] = this.weightBeforeIdf(flags, false);
+      this.weightsBeforeIdf[flags + TELLING_NUMBER] = this.weightBeforeIdf(flags, true);
+    }
   }
 
   /** Articles stored (and matchable). */
@@ -192,10 +219,14 @@ export class StoryMatcher implements StoryDeskMatcher {
       story: undefined as unknown as Story,
       terms: [],
       flags: [],
+      termIds: [],
+      conflicts: undefined,
     };
     for (const [text, flags] of analyzed.terms) {
-      article.terms.push(this.terms.get(text) ?? this.newTerm(text));
+      const term = this.terms.get(text) ?? this.newTerm(text);
+      article.terms.push(term);
       article.flags.push(flags);
+      article.termIds.push(term.id);
     }
     return { article, names: { capitalised: analyzed.capitalisedStems, lowercase: analyzed.lowercaseStems } };
   }
@@ -218,7 +249,11 @@ export class StoryMatcher implements StoryDeskMatcher {
     }
     for (const term of touchedTerms) {
       term.postings = term.postings.filter((slot) => !droppedSlots.has(slot));
-      if (term.postings.length === 0) this.terms.delete(term.text);
+      this.termDf[term.id] = term.postings.length;
+      if (term.postings.length === 0) {
+        this.terms.delete(term.text);
+        this.freeTermIds.push(term.id);
+      }
     }
     // Freed slots are reused smallest first, whatever order the articles were dropped in (determinism).
     for (const slot of [...droppedSlots].sort((a, b) => b - a)) {
@@ -234,9 +269,28 @@ export class StoryMatcher implements StoryDeskMatcher {
   }
 
   private newTerm(text: string): Term {
-    const term: Term = { text, kind: describeTerm(text), postings: [], capitalised: 0, lowercase: 0, idf: 0, idfVersion: -1 };
+    const term: Term = { text, kind: describeTerm(text), id: this.takeTermId(), postings: [], capitalised: 0, lowercase: 0 };
+    this.termDf[term.id] = 0;
+    this.termPrior[term.id] = this.tuning.priorArticles * term.kind.priorShare;
+    this.termIdfVersion[term.id] = -1;
+    this.termTelling[term.id] = term.kind.isTellingNumber ? 1 : 0;
+    this.termQueryMark[term.id] = 0;
     this.terms.set(text, term);
     return term;
+  }
+
+  private takeTermId(): number {
+    const id = this.freeTermIds.pop() ?? this.nextTermId++;
+    if (id >= this.termDf.length) {
+      this.termDf = grow(this.termDf, (length) => new Int32Array(length));
+      this.termPrior = grow(this.termPrior, (length) => new Float64Array(length));
+      this.termIdf = grow(this.termIdf, (length) => new Float64Array(length));
+      this.termIdfVersion = grow(this.termIdfVersion, (length) => new Float64Array(length));
+      this.termTelling = grow(this.termTelling, (length) => new Uint8Array(length));
+      this.termQueryMark = grow(this.termQueryMark, (length) => new Float64Array(length));
+      this.termQueryIndex = grow(this.termQueryIndex, (length) => new Int32Array(length));
+    }
+    return id;
   }
 
   private isKnownName(stem: string): boolean {
@@ -247,7 +301,10 @@ export class StoryMatcher implements StoryDeskMatcher {
   /** Adds the article to the inverted index and the name lexicon (after matching: it must not match itself). */
   private index(article: StoredArticle, names: NameObservations): void {
     article.slot = this.takeSlot(article);
-    for (const term of article.terms) term.postings.push(article.slot);
+    for (const term of article.terms) {
+      term.postings.push(article.slot);
+      this.termDf[term.id] = term.postings.length;
+    }
     for (const stem of new Set(names.capitalised)) {
       const term = this.terms.get(stem);
       if (term) term.capitalised += 1;
@@ -263,11 +320,6 @@ export class StoryMatcher implements StoryDeskMatcher {
   private takeSlot(article: StoredArticle): number {
     const slot = this.freeSlots.pop() ?? this.slots.length;
     if (slot >= this.slotTime.length) {
-      const grow = <T extends Float64Array | Uint32Array>(array: T, make: (length: number) => T): T => {
-        const bigger = make(array.length * 2);
-        bigger.set(array);
-        return bigger;
-      };
       this.slotTime = grow(this.slotTime, (length) => new Float64Array(length));
       this.slotSeq = grow(this.slotSeq, (length) => new Float64Array(length));
       this.slotScore = grow(this.slotScore, (length) => new Float64Array(length));
@@ -280,35 +332,38 @@ export class StoryMatcher implements StoryDeskMatcher {
     return slot;
   }
 
-  private idf(term: Term): number {
-    if (term.idfVersion === this.statsVersion) return term.idf;
+  private idf(id: number): number {
+    if (this.termIdfVersion[id] === this.statsVersion) return this.termIdf[id];
     const n = this.articles.size;
     const prior = this.tuning.priorArticles;
-    term.idf = Math.log((n + prior) / (term.postings.length + prior * term.kind.priorShare + 1));
-    term.idfVersion = this.statsVersion;
-    return term.idf;
+    // termPrior[id] is prior × kind.priorShare.
+    const idf = Math.log((n + prior) / (this.termDf[id] + this.termPrior[id] + 1));
+    this.termIdf[id] = idf;
+    this.termIdfVersion[id] = this.statsVersion;
+    return idf;
   }
 
-  private weight(term: Term, flags: number): number {
+  /** A term's weight in an article (its flags there), under the index's current statistics. */
+  private weight(id: number, flags: number): number {
+    return this.weightsBeforeIdf[(flags & (TELLING_NUMBER - 1)) + (this.termTelling[id] ? TELLING_NUMBER : 0)] * this.idf(id);
+  }
+
+  /** A term's weight is this (by where it occurs, whether it names something or is a telling number) × its IDF. */
+  private weightBeforeIdf(flags: number, isTellingNumber: boolean): number {
     const { titleWeight, summaryWeight, bothFieldsBonus, entityBoost, numberBoost } = this.tuning;
     const inTitle = (flags & IN_TITLE) !== 0;
     const inSummary = (flags & IN_SUMMARY) !== 0;
     let weight = inTitle ? titleWeight + (inSummary ? bothFieldsBonus : 0) : summaryWeight;
     if (flags & ENTITY) weight *= entityBoost;
-    else if (term.kind.isTellingNumber) weight *= numberBoost;
-    return weight * this.idf(term);
+    else if (isTellingNumber) weight *= numberBoost;
+    return weight;
   }
 
   private place(article: StoredArticle): MatchResult {
     const query = this.query(article);
     const candidates = this.candidates(query);
-    // Score each candidate story by its links to its members (most recent first).
-    const links = new Map<StoredArticle, number>();
-    const linkTo = (member: StoredArticle) => {
-      let value = links.get(member);
-      if (value === undefined) links.set(member, (value = this.link(query, member)));
-      return value;
-    };
+    // Score each candidate story by its links to its members (most recent first). A member is in one story
+    // only, so each link is worked out once.
     const scored: Array<{ story: Story; score: number; best: number }> = [];
     for (const story of candidates) {
       let best = 0;
@@ -317,7 +372,7 @@ export class StoryMatcher implements StoryDeskMatcher {
       for (let i = story.members.length - 1; i >= 0 && compared < MEMBERS_COMPARED; i--) {
         const member = story.members[i];
         if (Math.abs(member.publishedAtMs - article.publishedAtMs) > this.tuning.maxGapMs) continue;
-        const value = linkTo(member);
+        const value = this.link(query, member);
         best = Math.max(best, value);
         sum += value;
         compared += 1;
@@ -357,7 +412,10 @@ export class StoryMatcher implements StoryDeskMatcher {
   }
 
   private query(article: StoredArticle): Query {
-    const terms = new Map<Term, Weighted>();
+    const mark = ++this.queryMark;
+    const fullWeights: number[] = [];
+    const shortWeights: number[] = [];
+    const neutrals: boolean[] = [];
     let normSquared = 0;
     let shortNormSquared = 0;
     let neutralNormSquared = 0;
@@ -365,16 +423,32 @@ export class StoryMatcher implements StoryDeskMatcher {
     for (let i = 0; i < article.terms.length; i++) {
       const term = article.terms[i];
       const flags = article.flags[i];
-      const full = this.weight(term, flags);
+      const id = article.termIds[i];
+      const full = this.weight(id, flags);
       const short = flags & IN_TITLE ? full : full * this.tuning.bareHeadlineSummaryShare;
       const neutral = isNeutral(term, flags);
-      terms.set(term, { full, short, flags, neutral });
+      this.termQueryMark[id] = mark;
+      this.termQueryIndex[id] = i;
+      fullWeights.push(full);
+      shortWeights.push(short);
+      neutrals.push(neutral);
       normSquared += full * full;
       shortNormSquared += short * short;
       if (neutral) neutralNormSquared += full * full;
       if (flags & ENTITY) entityNormSquared += full * full;
     }
-    return { article, terms, norm: Math.sqrt(normSquared), shortNorm: Math.sqrt(shortNormSquared), neutralNorm: Math.sqrt(neutralNormSquared), entityNormSquared };
+    return {
+      article,
+      mark,
+      full: fullWeights,
+      short: shortWeights,
+      flags: article.flags,
+      neutral: neutrals,
+      norm: Math.sqrt(normSquared),
+      shortNorm: Math.sqrt(shortNormSquared),
+      neutralNorm: Math.sqrt(neutralNormSquared),
+      entityNormSquared,
+    };
   }
 
   /** Stories of the stored articles that share the query's rarest terms, within the time window. */
@@ -382,9 +456,10 @@ export class StoryMatcher implements StoryDeskMatcher {
     // Epochs tell this query's scratch scores from stale ones without clearing them (wraps after 4e9 queries).
     const epoch = (this.epoch = (this.epoch % 0xfffffffe) + 1);
     const n = this.articles.size;
-    const ranked = [...query.terms.keys()]
+    const ranked = query.article.terms
       .filter((term) => term.postings.length > 0)
       .sort((a, b) => a.postings.length - b.postings.length || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+    const queryIndex = this.termQueryIndex;
     const commonAbove = Math.max(50, n * COMMON_TERM_SHARE);
     const touched: number[] = [];
     const scores = this.slotScore;
@@ -392,7 +467,7 @@ export class StoryMatcher implements StoryDeskMatcher {
     for (let rank = 0; rank < ranked.length && rank < CANDIDATE_TERMS; rank++) {
       const term = ranked[rank];
       if (rank >= 3 && term.postings.length > commonAbove) break;
-      const weight = query.terms.get(term)!.full;
+      const weight = query.full[queryIndex[term.id]];
       const postings = term.postings;
       // Newest first: news is matched against recent news.
       for (let i = postings.length - 1, read = 0; i >= 0 && read < POSTINGS_READ; i--, read++) {
@@ -414,52 +489,68 @@ export class StoryMatcher implements StoryDeskMatcher {
     return stories;
   }
 
-  /** Ranks candidate slots: more shared rare terms first, then the earlier added. */
-  private isBetterCandidate(a: number, b: number): boolean {
-    const scores = this.slotScore;
-    return scores[a] > scores[b] || (scores[a] === scores[b] && this.slotSeq[a] < this.slotSeq[b]);
-  }
-
   /**
-   * The CANDIDATE_ARTICLES best touched slots within the time window, best first. A bounded heap (worst on
-   * top) instead of sorting everything touched: common terms touch thousands.
+   * The CANDIDATE_ARTICLES best touched slots within the time window, best first: more shared rare terms
+   * first, then the earlier added. A bounded heap (worst on top) instead of sorting everything touched: common
+   * terms touch thousands.
    */
   private topCandidates(touched: number[], publishedAtMs: number): number[] {
     const maxGapMs = this.tuning.maxGapMs;
     const times = this.slotTime;
     const scores = this.slotScore;
+    const seqs = this.slotSeq;
+    // The order of candidates, on local typed arrays rather than a method reading this.slotScore each time.
+    const better = (a: number, b: number) => scores[a] > scores[b] || (scores[a] === scores[b] && seqs[a] < seqs[b]);
     // Articles sharing under a quarter of the best candidate's rare-term weight cannot win: skip them early.
     let bestScore = 0;
     for (const slot of touched) if (scores[slot] > bestScore) bestScore = scores[slot];
     const floor = bestScore * 0.25;
     const heap: number[] = [];
-    const worse = (i: number, j: number) => this.isBetterCandidate(heap[j], heap[i]);
-    const swap = (i: number, j: number) => ([heap[i], heap[j]] = [heap[j], heap[i]]);
-    for (const slot of touched) {
-      if (scores[slot] < floor || Math.abs(times[slot] - publishedAtMs) > maxGapMs) continue;
+    // The heap ends up with the same best slots in any order of insertion (no two slots tie: seqs differ). Last
+    // touched first: postings are read newest first, and among equal scores the earlier added wins, so this
+    // order fills the heap with winners early and most later slots are turned away by one comparison.
+    for (let k = touched.length - 1; k >= 0; k--) {
+      const slot = touched[k];
+      if (scores[slot] < floor) continue;
+      // Once the heap is full, most slots are turned away by the worst kept, before their time is even read.
+      if (heap.length === CANDIDATE_ARTICLES && !better(slot, heap[0])) continue;
+      if (Math.abs(times[slot] - publishedAtMs) > maxGapMs) continue;
       if (heap.length < CANDIDATE_ARTICLES) {
+        // Sift up: parents better than the new slot move down (a hole moves up instead of swapping pairs).
+        let i = heap.length;
         heap.push(slot);
-        for (let i = heap.length - 1; i > 0; ) {
+        while (i > 0) {
           const parent = (i - 1) >> 1;
-          if (!worse(i, parent)) break;
-          swap(i, parent);
+          if (!better(heap[parent], slot)) break;
+          heap[i] = heap[parent];
           i = parent;
         }
-      } else if (this.isBetterCandidate(slot, heap[0])) {
-        heap[0] = slot;
-        for (let i = 0; ; ) {
+        heap[i] = slot;
+      } else {
+        // Sift down: the worse child moves up while it is worse than the new slot.
+        let i = 0;
+        for (;;) {
           const left = 2 * i + 1;
           const right = left + 1;
           let worst = i;
-          if (left < heap.length && worse(left, worst)) worst = left;
-          if (right < heap.length && worse(right, worst)) worst = right;
+          let worstSlot = slot;
+          if (left < heap.length && better(worstSlot, heap[left])) {
+            worst = left;
+            worstSlot = heap[left];
+          }
+          if (right < heap.length && better(worstSlot, heap[right])) {
+            worst = right;
+            worstSlot = heap[right];
+          }
           if (worst === i) break;
-          swap(i, worst);
+          heap[i] = worstSlot;
           i = worst;
         }
+        heap[i] = slot;
       }
     }
-    return heap.sort((a, b) => (this.isBetterCandidate(a, b) ? -1 : this.isBetterCandidate(b, a) ? 1 : 0));
+    // Best first, in the order of better (scores are finite, seqs distinct).
+    return heap.sort((a, b) => scores[b] - scores[a] || seqs[a] - seqs[b]);
   }
 
   /** How strongly two articles look like one event, 0…1. */
@@ -470,26 +561,31 @@ export class StoryMatcher implements StoryDeskMatcher {
     // A bare headline against a headline with a summary: the summary's extra words should not drown it.
     const short = !query.article.hasSummary || !other.hasSummary;
     const crossLanguage = query.article.language !== other.language && query.article.language !== "other" && other.language !== "other";
+    const mark = query.mark;
+    const mineWeights = short ? query.short : query.full;
+    const mineFull = query.full;
+    const { termQueryMark, termQueryIndex } = this;
+    const { terms, flags: termFlags, termIds } = other;
     let dot = 0;
     let normSquared = 0;
     let neutralDot = 0;
     let neutralNormSquared = 0;
     let entityNormSquared = 0;
     let sharedEntities = 0;
-    for (let i = 0; i < other.terms.length; i++) {
-      const term = other.terms[i];
-      const flags = other.flags[i];
-      const full = this.weight(term, flags);
+    for (let i = 0; i < termIds.length; i++) {
+      const id = termIds[i];
+      const flags = termFlags[i];
+      const full = this.weight(id, flags);
       const weight = short && !(flags & IN_TITLE) ? full * t.bareHeadlineSummaryShare : full;
-      const neutral = crossLanguage && isNeutral(term, flags);
+      const neutral = crossLanguage && isNeutral(terms[i], flags);
       normSquared += weight * weight;
       if (neutral) neutralNormSquared += full * full;
       if (flags & ENTITY) entityNormSquared += full * full;
-      const mine = query.terms.get(term);
-      if (mine === undefined) continue;
-      dot += (short ? mine.short : mine.full) * weight;
-      if (crossLanguage && (neutral || mine.neutral)) neutralDot += mine.full * full;
-      if ((flags | mine.flags) & ENTITY) sharedEntities += mine.full * full;
+      if (termQueryMark[id] !== mark) continue;
+      const mine = termQueryIndex[id];
+      dot += mineWeights[mine] * weight;
+      if (crossLanguage && (neutral || query.neutral[mine])) neutralDot += mineFull[mine] * full;
+      if ((flags | query.flags[mine]) & ENTITY) sharedEntities += mineFull[mine] * full;
     }
     const queryNorm = short ? query.shortNorm : query.norm;
     if (dot === 0 || queryNorm === 0 || normSquared === 0) return 0;
@@ -516,6 +612,13 @@ export class StoryMatcher implements StoryDeskMatcher {
   private storiesConflict(a: Story, b: Story): boolean {
     return conflictFactor(valuesOfStory(a, MEMBERS_COMPARED), valuesOfStory(b, MEMBERS_COMPARED), this.tuning) < 1;
   }
+}
+
+/** A typed array twice as long, with the same contents first. */
+function grow<T extends Float64Array | Int32Array | Uint32Array | Uint8Array>(array: T, make: (length: number) => T): T {
+  const bigger = make(array.length * 2);
+  bigger.set(array);
+  return bigger;
 }
 
 /** Names, numbers and concepts are alike in every language; other words are not. */

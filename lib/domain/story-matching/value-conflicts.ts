@@ -15,9 +15,19 @@ export type ConflictValues = Map<string, Array<{ term: Term; inTitle: boolean }>
 /** Group under which conflictValues records that an article speaks of an indicator (rates, inflation…). */
 const INDICATOR = "indicator";
 
-/** The article's (or story's) values in each conflict group. */
+/** Shared by every article without values in any group: it is only ever read. */
+const NO_VALUES: ConflictValues = new Map();
+
+/**
+ * The article's (or story's) values in each conflict group. An article's are kept on it: its terms never
+ * change, and every comparison with it (a hundred per new article) needs them.
+ */
 function conflictValues(source: StoredArticle | ConflictValues): ConflictValues {
   if (source instanceof Map) return source;
+  return (source.conflicts ??= valuesOfArticle(source));
+}
+
+function valuesOfArticle(source: StoredArticle): ConflictValues {
   const values: ConflictValues = new Map();
   for (let i = 0; i < source.terms.length; i++) {
     const term = source.terms[i];
@@ -27,7 +37,7 @@ function conflictValues(source: StoredArticle | ConflictValues): ConflictValues 
     if (!list) values.set(term.kind.group, (list = []));
     list.push({ term, inTitle: (source.flags[i] & IN_TITLE) !== 0 });
   }
-  return values;
+  return values.size === 0 ? NO_VALUES : values;
 }
 
 /** The values of a story: those of its `membersCompared` most recent members taken together. */
